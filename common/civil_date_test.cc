@@ -12,9 +12,9 @@ TEST(CivilDateTest, Validity) {
     bool valid;
   };
   const Row kRows[] = {
-      {{2024, 2, 29}, true},  {{2023, 2, 29}, false}, {{2000, 2, 29}, true},
-      {{1900, 2, 29}, false}, {{2026, 4, 31}, false}, {{2026, 12, 31}, true},
-      {{2026, 13, 1}, false}, {{2026, 0, 1}, false},  {{2026, 1, 0}, false},
+      {{2024, 2, 29}, true},  {{2023, 2, 29}, false},  {{2000, 2, 29}, true},
+      {{1900, 2, 29}, false}, {{2026, 4, 31}, false},  {{2026, 12, 31}, true},
+      {{2026, 13, 1}, false}, {{2026, 0, 1}, false},   {{2026, 1, 0}, false},
       {{0, 0, 0}, false},     {{1899, 12, 31}, false},
   };
   for (const Row& r : kRows) {

@@ -15,8 +15,8 @@ std::string ToHex(std::string_view bytes) {
 }
 
 std::string ToHex(const Digest& d) {
-  return ToHex(std::string_view(reinterpret_cast<const char*>(d.data()),
-                                d.size()));
+  return ToHex(
+      std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
 }
 
 }  // namespace samverkan

@@ -1,4 +1,5 @@
-// SHA-256 for the log's hash chain, via libsodium (already under libzmq's CURVE).
+// SHA-256 for the log's hash chain, via libsodium (already under libzmq's
+// CURVE).
 #ifndef SAMVERKAN_COMMON_SHA256_H_
 #define SAMVERKAN_COMMON_SHA256_H_
 

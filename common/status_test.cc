@@ -1,4 +1,5 @@
-// Status carries code and sentence; StatusOr carries exactly one of value/error.
+// Status carries code and sentence; StatusOr carries exactly one of
+// value/error.
 #include "common/status.h"
 
 #include <gtest/gtest.h>

@@ -1,0 +1,93 @@
+// TOML → GatewayConfig, with every rejection naming the offending key.
+#include "gateway/config.h"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace samverkan::gateway {
+namespace {
+
+Status ReadString(const toml::table& t, const char* key, std::string* out) {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) return OkStatus();
+  auto value = node->value<std::string>();
+  if (!value)
+    return InvalidArgumentError(std::string("gateway.") + key +
+                                " must be a string");
+  *out = *value;
+  return OkStatus();
+}
+
+Status ReadCount(const toml::table& t, const char* key, uint32_t* out) {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) return OkStatus();
+  auto value = node->value<int64_t>();
+  if (!value || *value <= 0 || *value > UINT32_MAX) {
+    return InvalidArgumentError(std::string("gateway.") + key +
+                                " must be a positive integer");
+  }
+  *out = static_cast<uint32_t>(*value);
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << "config is not valid TOML: " << e.description() << " (line "
+        << e.source().begin.line << ")";
+    return InvalidArgumentError(msg.str());
+  }
+  const toml::table* gateway = root["gateway"].as_table();
+  if (gateway == nullptr) {
+    return InvalidArgumentError("config has no [gateway] table");
+  }
+  static const std::set<std::string> kKnown = {
+      "data_dir",        "ingress_endpoint",  "query_endpoint",
+      "server_key_file", "registry_file",     "ready_file",
+      "max_event_bytes", "max_message_bytes", "max_batch",
+      "schema_version"};
+  for (const auto& [key, value] : *gateway) {
+    if (!kKnown.count(std::string(key.str()))) {
+      return InvalidArgumentError("unknown key gateway." +
+                                  std::string(key.str()));
+    }
+  }
+  GatewayConfig c;
+  for (Status s :
+       {ReadString(*gateway, "data_dir", &c.data_dir),
+        ReadString(*gateway, "ingress_endpoint", &c.ingress_endpoint),
+        ReadString(*gateway, "query_endpoint", &c.query_endpoint),
+        ReadString(*gateway, "server_key_file", &c.server_key_file),
+        ReadString(*gateway, "registry_file", &c.registry_file),
+        ReadString(*gateway, "ready_file", &c.ready_file),
+        ReadCount(*gateway, "max_event_bytes", &c.max_event_bytes),
+        ReadCount(*gateway, "max_message_bytes", &c.max_message_bytes),
+        ReadCount(*gateway, "max_batch", &c.max_batch),
+        ReadCount(*gateway, "schema_version", &c.schema_version)}) {
+    if (!s.ok()) return s;
+  }
+  if (c.max_message_bytes < c.max_event_bytes) {
+    return InvalidArgumentError(
+        "gateway.max_message_bytes must be at least gateway.max_event_bytes, "
+        "or oversized events could not be answered TOO_LARGE");
+  }
+  return c;
+}
+
+StatusOr<GatewayConfig> LoadGatewayConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFoundError("cannot read config file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseGatewayConfig(text.str());
+}
+
+}  // namespace samverkan::gateway

@@ -1,0 +1,43 @@
+// The gateway's configuration: read once at start-up from a TOML file (plus
+// command-line overrides), validated, then shared read-only by every stage.
+#ifndef SAMVERKAN_GATEWAY_CONFIG_H_
+#define SAMVERKAN_GATEWAY_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace samverkan::gateway {
+
+struct GatewayConfig {
+  // Folder for the SQLite files; created if missing.
+  std::string data_dir = "data";
+  std::string ingress_endpoint = "tcp://127.0.0.1:7400";
+  std::string query_endpoint = "tcp://127.0.0.1:7401";
+  std::string server_key_file = "keys/gateway.key";
+  std::string registry_file = "registry.toml";
+  // Where the bound endpoints are written once the gateway serves (for
+  // launchers and tests that bind port 0). Empty: not written.
+  std::string ready_file;
+
+  // An envelope larger than this is answered TOO_LARGE.
+  uint32_t max_event_bytes = 64 * 1024;
+  // A ZeroMQ message larger than this drops the connection outright, before
+  // it is ever buffered whole.
+  uint32_t max_message_bytes = 1024 * 1024;
+  // Most submissions folded into one group commit.
+  uint32_t max_batch = 2048;
+  uint32_t schema_version = 1;
+
+  std::string LogPath() const { return data_dir + "/log.sqlite"; }
+};
+
+// Parses a TOML document with a [gateway] table; unknown keys are errors so a
+// typo never silently falls back to a default.
+StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text);
+StatusOr<GatewayConfig> LoadGatewayConfig(const std::string& path);
+
+}  // namespace samverkan::gateway
+
+#endif  // SAMVERKAN_GATEWAY_CONFIG_H_

@@ -1,0 +1,47 @@
+// Config parsing: defaults, overrides, and one row per kind of mistake.
+#include "gateway/config.h"
+
+#include <gtest/gtest.h>
+
+namespace samverkan::gateway {
+namespace {
+
+TEST(ConfigTest, ReadsValuesOverDefaults) {
+  auto c = ParseGatewayConfig(R"(
+[gateway]
+data_dir = "/var/lib/samverkan"
+ingress_endpoint = "tcp://127.0.0.1:0"
+max_batch = 512
+)");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->data_dir, "/var/lib/samverkan");
+  EXPECT_EQ(c->ingress_endpoint, "tcp://127.0.0.1:0");
+  EXPECT_EQ(c->max_batch, 512u);
+  EXPECT_EQ(c->max_event_bytes, 64u * 1024);
+  EXPECT_EQ(c->LogPath(), "/var/lib/samverkan/log.sqlite");
+}
+
+TEST(ConfigTest, MistakesAreNamed) {
+  struct Row {
+    const char* toml;
+    const char* error_part;
+  };
+  const Row kRows[] = {
+      {"[gateway\n", "not valid TOML"},
+      {"[other]\n", "no [gateway] table"},
+      {"[gateway]\ndata_dri = \"x\"\n", "unknown key gateway.data_dri"},
+      {"[gateway]\ndata_dir = 5\n", "gateway.data_dir must be a string"},
+      {"[gateway]\nmax_batch = -1\n", "gateway.max_batch must be a positive"},
+      {"[gateway]\nmax_event_bytes = 2000000\n",
+       "max_message_bytes must be at least"},
+  };
+  for (const Row& row : kRows) {
+    auto c = ParseGatewayConfig(row.toml);
+    ASSERT_FALSE(c.ok()) << row.toml;
+    EXPECT_NE(c.status().message().find(row.error_part), std::string::npos)
+        << c.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace samverkan::gateway

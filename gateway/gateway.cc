@@ -1,0 +1,142 @@
+// Start-up order matters: the ZAP handler runs before any socket binds, so no
+// connection is ever accepted unauthenticated; the ready file is written last,
+// so whoever waits for it can connect at once.
+#include "gateway/gateway.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/transport/curve_keys.h"
+#include "gateway/chain.h"
+#include "gateway/log/sqlite_log_store.h"
+
+namespace samverkan::gateway {
+namespace {
+
+constexpr char kIngressDomain[] = "ingress";
+constexpr char kQueryDomain[] = "query";
+
+StatusOr<transport::CurveRouter> BindRouter(transport::TransportContext& ctx,
+                                            const GatewayConfig& config,
+                                            const std::string& secret_key,
+                                            const char* domain,
+                                            const std::string& endpoint,
+                                            std::string* bound) {
+  transport::CurveRouterOptions options;
+  options.secret_key = secret_key;
+  options.zap_domain = domain;
+  options.max_message_bytes = config.max_message_bytes;
+  auto router = transport::CurveRouter::Create(ctx, options);
+  if (!router.ok()) return router.status();
+  auto actual = router->Bind(endpoint);
+  if (!actual.ok()) return actual.status();
+  *bound = *actual;
+  return std::move(*router);
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
+                                                  const Clock* clock) {
+  std::unique_ptr<Gateway> g(new Gateway);
+  g->config_ = std::move(config);
+  const GatewayConfig& c = g->config_;
+
+  auto registry = KeyRegistry::LoadFile(c.registry_file);
+  if (!registry.ok()) return registry.status();
+  g->registry_ = std::move(*registry);
+  auto keypair = transport::LoadKeypairFile(c.server_key_file);
+  if (!keypair.ok()) return keypair.status();
+  g->public_key_ = keypair->public_key;
+
+  std::error_code ec;
+  std::filesystem::create_directories(c.data_dir, ec);
+  if (ec) {
+    return FailedPreconditionError("cannot create data_dir " + c.data_dir +
+                                   ": " + ec.message());
+  }
+  auto writer = SqliteLogStore::Open(c.LogPath());
+  if (!writer.ok()) return writer.status();
+  g->writer_ = std::move(*writer);
+  SqliteLogStore::Options read_only;
+  read_only.read_only = true;
+  auto reader = SqliteLogStore::Open(c.LogPath(), read_only);
+  if (!reader.ok()) return reader.status();
+
+  g->context_ = std::make_unique<transport::TransportContext>();
+  const KeyRegistry* reg = &g->registry_;
+  g->zap_ = std::make_unique<transport::ZapHandler>(
+      *g->context_, [reg](std::string_view domain, std::string_view key) {
+        const Party* party = reg->FindByKey(key);
+        if (party == nullptr) return false;
+        // Operators' queries get their own door; nobody else finds it open.
+        if (domain == kQueryDomain) return party->HasRole(v1::OPERATOR);
+        return domain == kIngressDomain;
+      });
+  if (Status s = g->zap_->Start(); !s.ok()) return s;
+
+  auto ingress =
+      BindRouter(*g->context_, c, keypair->secret_key, kIngressDomain,
+                 c.ingress_endpoint, &g->ingress_endpoint_);
+  if (!ingress.ok()) return ingress.status();
+  g->ingress_ = std::make_unique<transport::CurveRouter>(std::move(*ingress));
+  auto query = BindRouter(*g->context_, c, keypair->secret_key, kQueryDomain,
+                          c.query_endpoint, &g->query_endpoint_);
+  if (!query.ok()) return query.status();
+
+  g->pipeline_ =
+      std::make_unique<Pipeline>(BuildIngressChain(c, g->writer_.get()),
+                                 g->writer_.get(), clock, &g->metrics_);
+  g->ingress_loop_ = std::make_unique<IngressLoop>(
+      g->ingress_.get(), &g->registry_, g->pipeline_.get(), c.max_batch);
+  g->query_server_ = std::make_unique<QueryServer>(
+      std::move(*query), std::move(*reader), &g->metrics_);
+  Gateway* raw = g.get();
+  g->query_thread_ =
+      std::thread([raw] { raw->query_server_->Serve(raw->query_stop_); });
+
+  if (Status s = g->WriteReadyFile(); !s.ok()) return s;
+  auto head = g->writer_->Head();
+  spdlog::info("gateway serving: ingress {} query {}; log head {}; {} keys",
+               g->ingress_endpoint_, g->query_endpoint_,
+               head.ok() ? head->sequence : 0, g->registry_.size());
+  return g;
+}
+
+Gateway::~Gateway() {
+  query_stop_ = true;
+  if (query_thread_.joinable()) query_thread_.join();
+  if (zap_) zap_->Stop();
+}
+
+void Gateway::Run(const std::atomic<bool>& stop) {
+  while (!stop.load()) {
+    ingress_loop_->ServeOnce(std::chrono::milliseconds(100));
+  }
+}
+
+Status Gateway::WriteReadyFile() const {
+  if (config_.ready_file.empty()) return OkStatus();
+  // Written whole under a temporary name and renamed, so a reader never sees
+  // half a file.
+  const std::string tmp = config_.ready_file + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "# Written by samverkan-gateway once it serves.\n"
+        << "ingress = \"" << ingress_endpoint_ << "\"\n"
+        << "query = \"" << query_endpoint_ << "\"\n"
+        << "server_public_key = \"" << public_key_ << "\"\n";
+    if (!out) return FailedPreconditionError("cannot write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, config_.ready_file, ec);
+  if (ec) {
+    return FailedPreconditionError("cannot write " + config_.ready_file + ": " +
+                                   ec.message());
+  }
+  return OkStatus();
+}
+
+}  // namespace samverkan::gateway

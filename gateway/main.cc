@@ -1,0 +1,46 @@
+// samverkan-gateway: flags and signals; everything else is in Gateway.
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+
+#include "gateway/gateway.h"
+
+namespace {
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Samverkan gateway: authenticated ingress, rules, durable log"};
+  std::string config_path;
+  std::string data_dir, ingress, query, ready_file;
+  app.add_option("-c,--config", config_path, "TOML config file")->required();
+  app.add_option("--data-dir", data_dir, "Overrides gateway.data_dir");
+  app.add_option("--ingress", ingress, "Overrides gateway.ingress_endpoint");
+  app.add_option("--query", query, "Overrides gateway.query_endpoint");
+  app.add_option("--ready-file", ready_file, "Overrides gateway.ready_file");
+  CLI11_PARSE(app, argc, argv);
+
+  auto config = samverkan::gateway::LoadGatewayConfig(config_path);
+  if (!config.ok()) {
+    spdlog::critical("{}", config.status().ToString());
+    return 2;
+  }
+  if (!data_dir.empty()) config->data_dir = data_dir;
+  if (!ingress.empty()) config->ingress_endpoint = ingress;
+  if (!query.empty()) config->query_endpoint = query;
+  if (!ready_file.empty()) config->ready_file = ready_file;
+
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  samverkan::SystemClock clock;
+  auto gateway = samverkan::gateway::Gateway::Start(*config, &clock);
+  if (!gateway.ok()) {
+    spdlog::critical("cannot start: {}", gateway.status().ToString());
+    return 1;
+  }
+  (*gateway)->Run(g_stop);
+  spdlog::info("gateway stopped");
+  return 0;
+}

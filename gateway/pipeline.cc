@@ -1,0 +1,133 @@
+// The group-commit loop body. Decisions for a whole batch are taken first,
+// then one Append; replies are built from the committed head so that a
+// sequence number is never promised before it exists.
+#include "gateway/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+namespace samverkan::gateway {
+namespace {
+
+void Reject(v1::SubmitReply& reply, v1::RejectionCode code,
+            const std::string& sentence) {
+  reply.set_outcome(v1::REJECTED);
+  reply.set_code(code);
+  reply.set_message(sentence);
+}
+
+}  // namespace
+
+Pipeline::Pipeline(std::vector<std::unique_ptr<Stage>> stages, LogStore* store,
+                   const Clock* clock, PipelineMetrics* metrics)
+    : stages_(std::move(stages)),
+      store_(store),
+      clock_(clock),
+      metrics_(metrics) {}
+
+Verdict Pipeline::RunChain(Submission& submission) {
+  if (submission.transport_error) {
+    return Verdict::Reject(submission.transport_error->first,
+                           submission.transport_error->second);
+  }
+  for (const auto& stage : stages_) {
+    Verdict v = stage->Process(submission, batch_);
+    if (v.kind() != Verdict::Kind::kContinue) return v;
+  }
+  return Verdict::Continue();
+}
+
+std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
+  std::vector<v1::SubmitReply> replies(subs.size());
+  // For each reply: the index of its record in the batch, or -1.
+  std::vector<long> record_of(subs.size(), -1);
+  std::vector<uint64_t> rejected_codes;
+  Batch batch;
+  batch_.Clear();
+  const int64_t now = clock_->NowMicros();
+
+  for (size_t i = 0; i < subs.size(); ++i) {
+    Submission& s = subs[i];
+    v1::SubmitReply& reply = replies[i];
+    Verdict v = RunChain(s);
+    reply.set_event_id(s.envelope.event_id());
+    switch (v.kind()) {
+      case Verdict::Kind::kContinue: {
+        record_of[i] = static_cast<long>(batch.records.size());
+        batch_.AddPending(s.envelope.event_id(), batch.records.size());
+        NewRecord& r = batch.records.emplace_back();
+        r.kind = v1::EVENT;
+        r.event_id = s.envelope.event_id();
+        r.participant_id = s.envelope.participant_id();
+        r.source_organisation = s.envelope.source_organisation();
+        r.payload_type = s.payload_type;
+        r.body = std::move(s.bytes);
+        break;
+      }
+      case Verdict::Kind::kAnswer:
+        reply.set_outcome(v1::ACCEPTED);
+        reply.set_duplicate(true);
+        if (v.pending_index()) {
+          record_of[i] = static_cast<long>(*v.pending_index());
+        } else {
+          reply.set_sequence(v.sequence());
+        }
+        break;
+      case Verdict::Kind::kReject: {
+        Reject(reply, v.code(), v.sentence());
+        AuditEntry& a = batch.audit.emplace_back();
+        a.at_us = now;
+        a.peer_organisation = s.peer ? s.peer->organisation : "";
+        a.event_id = s.envelope.event_id();
+        a.participant_id = s.envelope.participant_id();
+        a.payload_type = s.payload_type;
+        a.code = v.code();
+        a.message = v.sentence();
+        spdlog::warn("rejected {} from {}: {} ({})", a.event_id,
+                     a.peer_organisation, v1::RejectionCode_Name(v.code()),
+                     v.sentence());
+        break;
+      }
+    }
+  }
+
+  if (!batch.empty()) Commit(batch, now, record_of, replies);
+  for (const v1::SubmitReply& r : replies) {
+    if (r.outcome() == v1::ACCEPTED) {
+      (r.duplicate() ? metrics_->duplicates : metrics_->accepted)++;
+    } else {
+      metrics_->rejected[static_cast<size_t>(r.code())]++;
+    }
+  }
+  return replies;
+}
+
+void Pipeline::Commit(const Batch& batch, int64_t now,
+                      const std::vector<long>& record_of,
+                      std::vector<v1::SubmitReply>& replies) {
+  StatusOr<LogHead> head = store_->Append(batch, now);
+  if (!head.ok()) {
+    metrics_->commit_failures++;
+    spdlog::error("commit of {} records failed: {}", batch.records.size(),
+                  head.status().ToString());
+    for (size_t i = 0; i < replies.size(); ++i) {
+      if (record_of[i] >= 0) {
+        replies[i].set_duplicate(false);
+        Reject(replies[i], v1::RETRY_LATER,
+               "the log could not be written just now; nothing was stored, "
+               "send the event again");
+      }
+    }
+  } else {
+    const uint64_t first = head->sequence - batch.records.size() + 1;
+    for (size_t i = 0; i < replies.size(); ++i) {
+      if (record_of[i] < 0) continue;
+      replies[i].set_outcome(v1::ACCEPTED);
+      replies[i].set_sequence(first + static_cast<uint64_t>(record_of[i]));
+    }
+    metrics_->batches_committed++;
+    metrics_->records_committed += batch.records.size();
+    metrics_->last_commit_us = now;
+  }
+}
+
+}  // namespace samverkan::gateway

@@ -1,0 +1,48 @@
+// Group commit: runs a batch of submissions through the stage chain, makes
+// every accepted event and every rejection's audit record durable in one
+// transaction, and only then produces the acknowledgements.
+#ifndef SAMVERKAN_GATEWAY_PIPELINE_H_
+#define SAMVERKAN_GATEWAY_PIPELINE_H_
+
+#include <memory>
+#include <vector>
+
+#include "common/clock.h"
+#include "gateway/log/log_store.h"
+#include "gateway/metrics.h"
+#include "gateway/stage.h"
+
+namespace samverkan::gateway {
+
+class Pipeline {
+ public:
+  // Takes ownership of the stages. `store`, `clock` and `metrics` are
+  // borrowed and must outlive the pipeline. Not thread-safe: one thread runs
+  // it, which is what keeps the log's order equal to the decision order.
+  Pipeline(std::vector<std::unique_ptr<Stage>> stages, LogStore* store,
+           const Clock* clock, PipelineMetrics* metrics);
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // One reply per submission, in the same order. A reply says ACCEPTED only
+  // if the commit that holds the event has returned.
+  std::vector<v1::SubmitReply> Run(std::vector<Submission>& submissions);
+
+ private:
+  Verdict RunChain(Submission& submission);
+  // Appends `batch`; on success fills in sequences for the replies that own
+  // a record, on failure turns them into RETRY_LATER.
+  void Commit(const Batch& batch, int64_t now,
+              const std::vector<long>& record_of,
+              std::vector<v1::SubmitReply>& replies);
+
+  std::vector<std::unique_ptr<Stage>> stages_;
+  LogStore* store_;
+  const Clock* clock_;
+  PipelineMetrics* metrics_;
+  BatchContext batch_;
+};
+
+}  // namespace samverkan::gateway
+
+#endif  // SAMVERKAN_GATEWAY_PIPELINE_H_

@@ -1,0 +1,139 @@
+// Group commit over a real SQLite log: sequences, duplicates (across and within
+// batches), audited rejections, and a failing commit that acknowledges nothing.
+#include "gateway/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include "common/testing/temp_dir.h"
+#include "gateway/chain.h"
+#include "gateway/log/sqlite_log_store.h"
+#include "gateway/testing/test_envelopes.h"
+
+namespace samverkan::gateway {
+namespace {
+
+using testing::MakeEnvelope;
+using testing::MakeParty;
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void Open(SqliteLogStore::Options options = {}) {
+    auto store = SqliteLogStore::Open(dir_.File("log.sqlite"), options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    pipeline_ =
+        std::make_unique<Pipeline>(BuildIngressChain(config_, store_.get()),
+                                   store_.get(), &clock_, &metrics_);
+  }
+
+  Submission From(const Party& peer, const v1::Envelope& e) {
+    Submission s;
+    s.peer = &peer;
+    s.bytes = e.SerializeAsString();
+    return s;
+  }
+
+  samverkan::testing::TempDir dir_;
+  GatewayConfig config_;
+  ManualClock clock_{1795000000LL * 1000000};
+  PipelineMetrics metrics_;
+  std::unique_ptr<SqliteLogStore> store_;
+  std::unique_ptr<Pipeline> pipeline_;
+  Party region_ = MakeParty("region-orebro", v1::REGION_PSYCHIATRY);
+  Party kommun_ = MakeParty("kommun-orebro", v1::MUNICIPALITY);
+};
+
+TEST_F(PipelineTest, AcceptedEventsGetConsecutiveSequences) {
+  Open();
+  std::vector<Submission> batch;
+  for (int i = 0; i < 3; ++i)
+    batch.push_back(From(region_, MakeEnvelope("region-orebro")));
+  auto replies = pipeline_->Run(batch);
+  ASSERT_EQ(replies.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(replies[i].outcome(), v1::ACCEPTED) << replies[i].message();
+    EXPECT_EQ(replies[i].sequence(), static_cast<uint64_t>(i + 1));
+    EXPECT_FALSE(replies[i].duplicate());
+  }
+  EXPECT_EQ(store_->Head()->sequence, 3u);
+  EXPECT_EQ(metrics_.batches_committed.load(), 1u);
+}
+
+TEST_F(PipelineTest, DuplicatesGetTheOriginalSequenceAndAreStoredOnce) {
+  Open();
+  v1::Envelope e = MakeEnvelope("region-orebro");
+  std::vector<Submission> first;
+  first.push_back(From(region_, MakeEnvelope("region-orebro")));
+  first.push_back(From(region_, e));
+  first.push_back(From(region_, e));  // duplicate inside the batch
+  auto r1 = pipeline_->Run(first);
+  EXPECT_EQ(r1[1].sequence(), 2u);
+  EXPECT_EQ(r1[2].outcome(), v1::ACCEPTED);
+  EXPECT_TRUE(r1[2].duplicate());
+  EXPECT_EQ(r1[2].sequence(), 2u);
+
+  std::vector<Submission> again;
+  again.push_back(From(region_, e));  // duplicate across batches
+  auto r2 = pipeline_->Run(again);
+  EXPECT_EQ(r2[0].outcome(), v1::ACCEPTED);
+  EXPECT_TRUE(r2[0].duplicate());
+  EXPECT_EQ(r2[0].sequence(), 2u);
+  EXPECT_EQ(store_->Head()->sequence, 2u);
+  EXPECT_EQ(metrics_.duplicates.load(), 2u);
+}
+
+TEST_F(PipelineTest, RejectionsAreAuditedAndDoNotStopTheBatch) {
+  Open();
+  std::vector<Submission> batch;
+  batch.push_back(From(kommun_, MakeEnvelope("region-orebro")));  // forged
+  Submission garbage;
+  garbage.peer = &region_;
+  garbage.bytes = "not an envelope";
+  batch.push_back(std::move(garbage));
+  batch.push_back(From(region_, MakeEnvelope("region-orebro")));
+  auto replies = pipeline_->Run(batch);
+  EXPECT_EQ(replies[0].code(), v1::SOURCE_MISMATCH);
+  EXPECT_EQ(replies[1].code(), v1::MALFORMED);
+  EXPECT_EQ(replies[2].outcome(), v1::ACCEPTED);
+  EXPECT_EQ(replies[2].sequence(), 1u);
+
+  auto counts = store_->CountRejections();
+  ASSERT_TRUE(counts.ok());
+  std::map<v1::RejectionCode, uint64_t> by_code;
+  for (const auto& c : *counts) by_code[c.code()] = c.count();
+  EXPECT_EQ(by_code[v1::SOURCE_MISMATCH], 1u);
+  EXPECT_EQ(by_code[v1::MALFORMED], 1u);
+  EXPECT_EQ(metrics_.Rejected(v1::MALFORMED), 1u);
+}
+
+TEST_F(PipelineTest, FullStoreAnswersRetryLaterAndLosesNothingAcknowledged) {
+  SqliteLogStore::Options options;
+  options.max_page_count = 64;  // a tiny "disk"
+  Open(options);
+  std::vector<uint64_t> acknowledged;
+  bool saw_retry_later = false;
+  for (int round = 0; round < 200 && !saw_retry_later; ++round) {
+    std::vector<Submission> batch;
+    for (int i = 0; i < 10; ++i) {
+      v1::Envelope e = MakeEnvelope("region-orebro");
+      e.mutable_health_deteriorated()->set_clinical_note(
+          std::string(2000, 'n'));
+      batch.push_back(From(region_, e));
+    }
+    for (const auto& r : pipeline_->Run(batch)) {
+      if (r.outcome() == v1::ACCEPTED) acknowledged.push_back(r.sequence());
+      if (r.code() == v1::RETRY_LATER) saw_retry_later = true;
+    }
+  }
+  ASSERT_TRUE(saw_retry_later);
+  EXPECT_GT(metrics_.commit_failures.load(), 0u);
+  std::vector<StoredRecord> records;
+  ASSERT_TRUE(store_->Read(1, 100000, &records).ok());
+  ASSERT_EQ(records.size(), acknowledged.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].sequence, acknowledged[i]);
+  }
+}
+
+}  // namespace
+}  // namespace samverkan::gateway

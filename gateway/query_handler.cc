@@ -1,0 +1,112 @@
+// Tail, stats and verify answered from a read-only view of the log.
+#include "gateway/query_handler.h"
+
+#include <algorithm>
+
+#include "gateway/log/verifier.h"
+
+namespace samverkan::gateway {
+namespace {
+
+v1::QueryReply Error(v1::RejectionCode code, std::string message) {
+  v1::QueryReply reply;
+  reply.mutable_error()->set_code(code);
+  reply.mutable_error()->set_message(std::move(message));
+  return reply;
+}
+
+void SetMicros(int64_t us, google::protobuf::Timestamp* t) {
+  t->set_seconds(us / 1000000);
+  t->set_nanos(static_cast<int32_t>(us % 1000000) * 1000);
+}
+
+}  // namespace
+
+v1::RecordMetadata ToMetadata(const StoredRecord& r) {
+  v1::RecordMetadata m;
+  m.set_sequence(r.sequence);
+  SetMicros(r.recorded_at_us, m.mutable_recorded_at());
+  m.set_kind(r.kind);
+  m.set_event_id(r.event_id);
+  m.set_participant_id(r.participant_id);
+  m.set_source_organisation(r.source_organisation);
+  m.set_payload_type(r.payload_type);
+  m.set_size_bytes(static_cast<uint32_t>(r.body.size()));
+  m.set_hash_hex(ToHex(r.hash));
+  return m;
+}
+
+v1::QueryReply QueryHandler::Handle(const v1::QueryRequest& request) {
+  switch (request.query_case()) {
+    case v1::QueryRequest::kTail:
+      return Tail(request.tail());
+    case v1::QueryRequest::kStats:
+      return Stats();
+    case v1::QueryRequest::kVerify:
+      return Verify(request.verify());
+    case v1::QueryRequest::QUERY_NOT_SET:
+      break;
+  }
+  return Error(v1::MALFORMED, "the query names no operation");
+}
+
+v1::QueryReply QueryHandler::Tail(const v1::TailRequest& request) {
+  const uint32_t limit = std::clamp<uint32_t>(
+      request.limit() ? request.limit() : 100, 1, kMaxTail);
+  std::vector<StoredRecord> records;
+  Status s = store_->Read(std::max<uint64_t>(request.from_sequence(), 1), limit,
+                          &records);
+  if (!s.ok()) return Error(v1::RETRY_LATER, s.ToString());
+  auto head = store_->Head();
+  if (!head.ok()) return Error(v1::RETRY_LATER, head.status().ToString());
+  v1::QueryReply reply;
+  auto* tail = reply.mutable_tail();
+  for (const StoredRecord& r : records) *tail->add_records() = ToMetadata(r);
+  tail->set_head_sequence(head->sequence);
+  return reply;
+}
+
+v1::QueryReply QueryHandler::Stats() {
+  auto head = store_->Head();
+  if (!head.ok()) return Error(v1::RETRY_LATER, head.status().ToString());
+  auto rejections = store_->CountRejections();
+  if (!rejections.ok()) {
+    return Error(v1::RETRY_LATER, rejections.status().ToString());
+  }
+  v1::QueryReply reply;
+  auto* stats = reply.mutable_stats();
+  stats->set_head_sequence(head->sequence);
+  stats->set_head_hash_hex(ToHex(head->hash));
+  stats->set_events(head->sequence);
+  for (const auto& r : *rejections) *stats->add_rejections() = r;
+  const uint64_t batches = metrics_->batches_committed.load();
+  stats->set_batches_committed(batches);
+  stats->set_mean_batch_size(
+      batches ? static_cast<double>(metrics_->records_committed.load()) /
+                    static_cast<double>(batches)
+              : 0.0);
+  if (int64_t last = metrics_->last_commit_us.load()) {
+    SetMicros(last, stats->mutable_last_commit_at());
+  }
+  return reply;
+}
+
+v1::QueryReply QueryHandler::Verify(const v1::VerifyRequest& request) {
+  const uint32_t limit = std::clamp<uint32_t>(
+      request.limit() ? request.limit() : kMaxVerify, 1, kMaxVerify);
+  auto result = VerifyChain(
+      *store_, std::max<uint64_t>(request.from_sequence(), 1), limit);
+  if (!result.ok()) return Error(v1::RETRY_LATER, result.status().ToString());
+  auto head = store_->Head();
+  if (!head.ok()) return Error(v1::RETRY_LATER, head.status().ToString());
+  v1::QueryReply reply;
+  auto* v = reply.mutable_verify();
+  v->set_ok(result->ok);
+  v->set_verified_through(result->verified_through);
+  v->set_first_bad_sequence(result->first_bad_sequence);
+  v->set_message(result->message);
+  v->set_head_sequence(head->sequence);
+  return reply;
+}
+
+}  // namespace samverkan::gateway

@@ -1,0 +1,151 @@
+// tail / stats / verify, printed for people or as JSON lines for tools.
+#include "services/operator/operator_commands.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <chrono>
+#include <iomanip>
+#include <thread>
+
+namespace samverkan::operator_cli {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+constexpr auto kTimeout = std::chrono::seconds(10);
+// How often `tail --follow` asks for new records.
+constexpr auto kFollowInterval = std::chrono::milliseconds(300);
+
+std::string Json(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
+  return out;
+}
+
+void PrintRecord(const v1::RecordMetadata& r, const OutputOptions& options,
+                 std::ostream& out) {
+  if (options.json) {
+    out << Json(r) << "\n";
+    return;
+  }
+  out << std::setw(8) << r.sequence() << "  "
+      << TimeUtil::ToString(r.recorded_at()) << "  " << std::left
+      << std::setw(20) << r.source_organisation() << " " << std::setw(36)
+      << r.payload_type() << " " << std::setw(12) << r.participant_id()
+      << std::right << " " << r.event_id() << "  " << r.hash_hex().substr(0, 12)
+      << "\n";
+}
+
+// Prints the error (or a missing reply) and says whether to stop.
+bool Failed(const StatusOr<v1::QueryReply>& reply, std::ostream& out) {
+  if (!reply.ok()) {
+    out << "error: " << reply.status().message() << "\n";
+    return true;
+  }
+  if (reply->has_error()) {
+    out << "error: " << v1::RejectionCode_Name(reply->error().code()) << ": "
+        << reply->error().message() << "\n";
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int Tail(client::QueryClient& client, uint64_t from_sequence, bool follow,
+         const std::atomic<bool>& stop, const OutputOptions& options,
+         std::ostream& out) {
+  uint64_t next = std::max<uint64_t>(from_sequence, 1);
+  while (!stop.load()) {
+    v1::QueryRequest request;
+    request.mutable_tail()->set_from_sequence(next);
+    request.mutable_tail()->set_limit(1000);
+    auto reply = client.Query(request, kTimeout);
+    if (Failed(reply, out)) return 2;
+    for (const auto& r : reply->tail().records()) {
+      PrintRecord(r, options, out);
+      next = r.sequence() + 1;
+    }
+    out.flush();
+    if (reply->tail().records_size() > 0) continue;
+    if (!follow) break;
+    std::this_thread::sleep_for(kFollowInterval);
+  }
+  return 0;
+}
+
+int Stats(client::QueryClient& client, const OutputOptions& options,
+          std::ostream& out) {
+  v1::QueryRequest request;
+  request.mutable_stats();
+  auto reply = client.Query(request, kTimeout);
+  if (Failed(reply, out)) return 2;
+  const v1::StatsReply& s = reply->stats();
+  if (options.json) {
+    out << Json(s) << "\n";
+    return 0;
+  }
+  out << "log head:          " << s.head_sequence() << "\n"
+      << "head hash:         " << s.head_hash_hex() << "\n"
+      << "batches committed: " << s.batches_committed() << " (mean "
+      << std::fixed << std::setprecision(1) << s.mean_batch_size()
+      << " records) since start\n";
+  if (s.has_last_commit_at()) {
+    out << "last commit:       " << TimeUtil::ToString(s.last_commit_at())
+        << "\n";
+  }
+  out << "rejections:\n";
+  if (s.rejections_size() == 0) out << "  none\n";
+  for (const auto& r : s.rejections()) {
+    out << "  " << std::left << std::setw(20)
+        << v1::RejectionCode_Name(r.code()) << std::right << r.count() << "\n";
+  }
+  return 0;
+}
+
+int Verify(client::QueryClient& client, const OutputOptions& options,
+           std::ostream& out) {
+  uint64_t from = 1;
+  uint64_t head = 0;
+  while (true) {
+    v1::QueryRequest request;
+    request.mutable_verify()->set_from_sequence(from);
+    request.mutable_verify()->set_limit(100000);
+    auto reply = client.Query(request, std::chrono::seconds(60));
+    if (Failed(reply, out)) return 2;
+    const v1::VerifyReply& v = reply->verify();
+    head = std::max(head, v.head_sequence());
+    if (!v.ok()) {
+      if (options.progress) *options.progress << "\n";
+      if (options.json) {
+        out << Json(v) << "\n";
+      } else {
+        out << "chain BROKEN at sequence " << v.first_bad_sequence() << ": "
+            << v.message() << "\n";
+      }
+      return 1;
+    }
+    if (options.progress && head > 0) {
+      const int width = 40;
+      const int filled = static_cast<int>(width * v.verified_through() / head);
+      *options.progress << "\rverifying [" << std::string(filled, '#')
+                        << std::string(width - filled, '.') << "] "
+                        << v.verified_through() << "/" << head << std::flush;
+    }
+    if (v.verified_through() < from || v.verified_through() >= head) {
+      if (options.progress) *options.progress << "\n";
+      if (options.json) {
+        out << Json(v) << "\n";
+      } else {
+        out << "chain intact: " << v.verified_through()
+            << " records verified\n";
+      }
+      return 0;
+    }
+    from = v.verified_through() + 1;
+  }
+}
+
+}  // namespace samverkan::operator_cli
