@@ -80,7 +80,7 @@ class LogStore {
   virtual StatusOr<std::optional<uint64_t>> FindEvent(
       std::string_view event_id) = 0;
 
-  // Up to `limit` records with sequence >= from, in order.
+  // Up to `limit` records with sequence >= from, in order; replaces *out.
   virtual Status Read(uint64_t from, size_t limit,
                       std::vector<StoredRecord>* out) = 0;
 

@@ -1,0 +1,132 @@
+// The embedded LogStore backend: one SQLite file in WAL mode. The table layout
+// and durability settings are documented in log_format.md.
+#ifndef SAMVERKAN_GATEWAY_LOG_SQLITE_LOG_STORE_H_
+#define SAMVERKAN_GATEWAY_LOG_SQLITE_LOG_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "gateway/log/log_store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace samverkan::gateway {
+
+// A LogStore on one SQLite database file.
+//
+// Ownership: each instance opens and exclusively owns its own sqlite3*
+// connection and the prepared statements cached on it; the destructor
+// finalizes them and closes the connection. The handle never leaves the class.
+//
+// Concurrency: one writable instance per file appends (the head is cached in
+// memory, so a second writer is detected as a sequence conflict, not merged).
+// Any number of read-only instances, in this or other processes, read
+// concurrently through their own connections; WAL lets them read committed
+// data without waiting for the writer. Every method is safe to call from any
+// thread, but calls on one instance are serialised by an internal mutex, so a
+// reader sharing the writer's instance waits behind each commit's fsync; give
+// reader threads their own read-only instance instead.
+class SqliteLogStore final : public LogStore {
+ public:
+  enum class Synchronous {
+    // fsync on every commit: an acknowledged batch survives power loss.
+    kFull,
+    // Survives a process crash but not power loss; for tests and benchmarks
+    // only, never for a gateway that acknowledges events.
+    kNormal,
+  };
+
+  struct Options {
+    bool read_only = false;
+    Synchronous synchronous = Synchronous::kFull;
+    int busy_timeout_ms = 5000;
+    // Caps the database size in pages (of 4096 bytes), so tests can provoke
+    // a full disk; Append then fails with ResourceExhausted.
+    std::optional<int64_t> max_page_count;
+  };
+
+  // Opens (and, unless read_only, creates) the log at `path`. A read-only
+  // open fails with FailedPrecondition when the file is not a log yet.
+  static StatusOr<std::unique_ptr<SqliteLogStore>> Open(const std::string& path,
+                                                        const Options& options);
+  static StatusOr<std::unique_ptr<SqliteLogStore>> Open(
+      const std::string& path);
+
+  SqliteLogStore(const SqliteLogStore&) = delete;
+  SqliteLogStore& operator=(const SqliteLogStore&) = delete;
+  ~SqliteLogStore() override;
+
+  // Errors: InvalidArgument (empty event_id, unknown kind), AlreadyExists (an
+  // event_id already stored or repeated within the batch), ResourceExhausted
+  // (disk or max_page_count full), Unavailable (busy, I/O error),
+  // FailedPrecondition (read-only instance, or another writer appended).
+  // Returns only after COMMIT, i.e. after the fsync with Synchronous::kFull.
+  StatusOr<LogHead> Append(const Batch& batch, int64_t recorded_at_us) override;
+  StatusOr<std::optional<uint64_t>> FindEvent(
+      std::string_view event_id) override;
+  // Replaces *out. DataLoss when a stored row is malformed (e.g. a hash that
+  // is not 32 bytes), naming its sequence.
+  Status Read(uint64_t from, size_t limit,
+              std::vector<StoredRecord>* out) override;
+  // The writer answers from memory; a read-only instance asks the file, so
+  // it sees the writer's latest commit.
+  StatusOr<LogHead> Head() override;
+  StatusOr<std::vector<v1::RejectionCount>> CountRejections() override;
+
+  const std::string& path() const { return path_; }
+  bool read_only() const { return read_only_; }
+
+ private:
+  struct DbCloser {
+    void operator()(sqlite3* db) const;
+  };
+  struct StmtFinalizer {
+    void operator()(sqlite3_stmt* stmt) const;
+  };
+  using Statement = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+  SqliteLogStore(std::string path, bool read_only, sqlite3* db);
+
+  Status Configure(const Options& options);
+  Status CreateSchema();
+  Status CheckSchema();
+  Status Prepare(std::string_view sql, Statement* out);
+  Status PrepareStatements();
+  Status LoadHead();
+  Status Exec(std::string_view sql);
+  Status Step(sqlite3_stmt* stmt, std::string_view what);
+  StatusOr<LogHead> AppendLocked(const Batch& batch, int64_t recorded_at_us);
+  // Rolls back the open transaction, if any, and returns `cause`.
+  Status Abandon(Status cause);
+
+  const std::string path_;
+  const bool read_only_;
+  std::mutex mu_;
+  // Declared before the statements so that it is destroyed after them.
+  std::unique_ptr<sqlite3, DbCloser> db_;
+  Statement begin_;
+  Statement commit_;
+  Statement rollback_;
+  Statement insert_record_;
+  Statement insert_audit_;
+  Statement find_event_;
+  Statement read_;
+  Statement head_;
+  Statement count_rejections_;
+  // The writer's view of the last committed record. Stale only after a
+  // COMMIT whose outcome is unknown or a conflict with another writer; then
+  // it is reloaded from the file before it is used again.
+  LogHead head_cache_;
+  bool head_stale_ = true;
+};
+
+}  // namespace samverkan::gateway
+
+#endif  // SAMVERKAN_GATEWAY_LOG_SQLITE_LOG_STORE_H_
