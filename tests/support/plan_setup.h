@@ -1,0 +1,38 @@
+// Puts a participant where events about them are accepted: a recorded
+// consent and an open plan listing the parties that will publish. Once the
+// consent and plan stages run (DESIGN §5), anything else about a participant
+// without both is refused before it reaches the log, so every test that needs
+// accepted events starts with this; without those stages the two records are
+// simply accepted like any other.
+#ifndef SAMVERKAN_TESTS_SUPPORT_PLAN_SETUP_H_
+#define SAMVERKAN_TESTS_SUPPORT_PLAN_SETUP_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "services/client/gateway_client.h"
+#include "tests/support/gateway_fixture.h"
+
+namespace samverkan::testing {
+
+struct PlanSetup {
+  // The two records written, in order: consent_granted, plan_opened.
+  std::vector<std::string> event_ids;
+  std::vector<uint64_t> sequences;
+};
+
+// Submits, as `publisher` (which must be one of `parties` and may publish
+// consent and plans), a consent that permits everything among the plan's
+// parties and then the plan itself. Fails unless both are ACCEPTED.
+// `parties` without a kind (operators) are left out of the plan.
+StatusOr<PlanSetup> OpenPlanWithConsent(
+    client::GatewayClient& client, const std::string& publisher,
+    const std::string& participant, const std::vector<PartySpec>& parties,
+    std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
+}  // namespace samverkan::testing
+
+#endif  // SAMVERKAN_TESTS_SUPPORT_PLAN_SETUP_H_
