@@ -77,6 +77,40 @@ std::vector<std::string> BuildEnvelopes(const std::string& organisation,
   return out;
 }
 
+std::vector<std::string> BuildParticipantSetup(
+    const std::vector<std::string>& organisations, uint32_t participants) {
+  std::mt19937_64 rng(77);
+  std::vector<std::string> out;
+  out.reserve(2 * static_cast<size_t>(participants));
+  for (uint32_t i = 0; i < participants; ++i) {
+    char participant[16];
+    std::snprintf(participant, sizeof participant, "p-%05u", i);
+    v1::Envelope e;
+    e.set_event_id(MakeUuid(rng, std::nullopt));
+    e.set_participant_id(participant);
+    e.set_source_organisation(organisations.front());
+    e.mutable_occurred_at()->set_seconds(1795000000);
+    e.set_schema_version(1);
+    auto* consent = e.mutable_consent_granted();
+    consent->set_consent_id(std::string("c-") + participant);
+    consent->set_legal_basis(v1::SIP_CONSENT);
+    consent->add_provisions()->set_type(v1::PERMIT);
+    out.push_back(e.SerializeAsString());
+
+    e.set_event_id(MakeUuid(rng, std::nullopt));
+    auto* plan = e.mutable_plan_opened();
+    plan->set_plan_id(std::string("sip-") + participant);
+    plan->set_coordinating_organisation(organisations.front());
+    for (const std::string& org : organisations) {
+      auto* party = plan->add_parties();
+      party->set_organisation(org);
+      party->set_kind(v1::REGION_PSYCHIATRY);
+    }
+    out.push_back(e.SerializeAsString());
+  }
+  return out;
+}
+
 double MeanEnvelopeBytes(const std::vector<std::vector<std::string>>& corpora) {
   double bytes = 0;
   size_t n = 0;

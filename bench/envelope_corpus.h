@@ -21,6 +21,14 @@ struct CorpusShape {
   uint32_t participants = 10000;
 };
 
+// What the gateway needs before it accepts events about a participant:
+// consent (PERMIT, any category) and an open plan naming every publisher's
+// organisation, for participants p-00000 .. p-<participants-1>, published by
+// organisations[0]. So every bench event also goes, redacted, to the other
+// publishers as deliveries, as in a real plan.
+std::vector<std::string> BuildParticipantSetup(
+    const std::vector<std::string>& organisations, uint32_t participants);
+
 // `count` distinct health_deteriorated envelopes from `organisation` (a
 // REGION_PSYCHIATRY party), each about one of the participants and with a
 // short clinical note: about 240 bytes each, like a real report.

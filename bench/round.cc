@@ -77,6 +77,18 @@ Status RunOurs(const BenchOptions& options, const Workspace& workspace,
   if (!gateway.ok()) return gateway.status();
   const client::GatewayAddress& address = (*gateway)->address();
   transport::TransportContext context;
+  {
+    // Untimed: consent and plans first, or every event is NO_CONSENT.
+    const std::vector<std::string> rest(corpus.setup.begin() + 1,
+                                        corpus.setup.end());
+    PublisherLoad setup;
+    setup.keypair = workspace.publishers().front().keypair;
+    setup.warmup_envelope = corpus.setup.front();
+    setup.envelopes = &rest;
+    auto done = RunGatewayLoad(context, address, {setup}, options.window,
+                               std::chrono::seconds(options.reply_timeout_s));
+    if (!done.ok()) return done.status();
+  }
 
   if (options.sync_on_fresh_log) {
     if (Status s =
@@ -185,6 +197,12 @@ Corpus BuildCorpus(const Workspace& workspace, const BenchOptions& options) {
   Corpus c;
   const auto& publishers = workspace.publishers();
   const size_t n = publishers.size();
+  std::vector<std::string> organisations;
+  for (const auto& p : publishers) organisations.push_back(p.organisation);
+  // The warm-up events use the default shape's participants too.
+  c.setup = BuildParticipantSetup(
+      organisations,
+      std::max(options.shape.participants, CorpusShape{}.participants));
   for (size_t i = 0; i < n; ++i) {
     // Spread the events as evenly as they go; the first few take the rest.
     const size_t count = options.events / n + (i < options.events % n ? 1 : 0);

@@ -19,6 +19,8 @@ namespace samverkan::bench {
 // Prebuilt envelopes for every phase, shared by all rounds (each round has a
 // fresh log, so the same event ids are new to it).
 struct Corpus {
+  // Consent and plans, sent untimed by publisher 1 before anything else.
+  std::vector<std::string> setup;
   std::vector<std::string> warmup;                   // one per publisher
   std::vector<std::vector<std::string>> throughput;  // one per publisher
   std::vector<std::string> sync;                     // publisher 1's

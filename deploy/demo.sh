@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-bash deploy/build.sh
+bash deploy/build.sh >/dev/null
 bin=$root/build/bin
 
 run=$root/demo-run
@@ -56,6 +56,17 @@ done
 [ -f gateway.ready ] || { echo "gateway did not start"; cat gateway.log; exit 1; }
 cat gateway.ready
 
+say "Each agency's inbox subscribes to its deliveries (redacted to its consent)"
+mkdir -p inbox
+inbox_pids=()
+for org in kommun-orebro region-orebro arbetsformedlingen forsakringskassan; do
+  "$bin/samverkan-inbox" --gateway gateway.ready --key "keys/$org.key" \
+    --out "inbox/$org.jsonl" >"inbox/$org.log" 2>&1 &
+  inbox_pids+=($!)
+done
+trap 'kill "$gateway_pid" "${inbox_pids[@]}" 2>/dev/null || true' EXIT
+echo "started ${#inbox_pids[@]} inboxes"
+
 for step in "$root"/deploy/demo/scenario/*.jsonl; do
   name=$(basename "$step" .jsonl)
   org=${name#*-}
@@ -70,15 +81,29 @@ say "Försäkringskassan's system sends its file again (a retry): nothing is sto
   --organisation forsakringskassan --file "$root/deploy/demo/scenario/03-forsakringskassan.jsonl"
 
 op() { "$bin/samverkan-operator" --gateway gateway.ready --key keys/operator.key "$@"; }
+
+say "Inboxes: what each agency received (a heartbeat a second lets them catch up)"
+for org in kommun-orebro region-orebro arbetsformedlingen forsakringskassan; do
+  for _ in $(seq 30); do  # until the inbox stops growing
+    before=$(wc -l <"inbox/$org.jsonl" 2>/dev/null || echo 0)
+    sleep 0.2
+    [ "$before" = "$(wc -l <"inbox/$org.jsonl" 2>/dev/null || echo 0)" ] && break
+  done
+  printf '%-20s %3s deliveries; about p-anna: %s\n' "$org" \
+    "$(wc -l <"inbox/$org.jsonl")" \
+    "$(grep '"p-anna"' "inbox/$org.jsonl" | grep -o '"schema_version":[0-9]*,"[a-z_]*"' | cut -d'"' -f4 | paste -sd' ' -)"
+done
 say "Operator: the log (metadata only, never payloads)"
 op tail
 say "Operator: stats"
 op stats
 say "Operator: verify the hash chain"
 op verify
+say "Operator: Anna's disclosure report (who received what about her, and why)"
+op report p-anna
 
 say "Stopping"
-kill -TERM "$gateway_pid"
-wait "$gateway_pid" || true
+kill -TERM "${inbox_pids[@]}" "$gateway_pid"
+wait "$gateway_pid" "${inbox_pids[@]}" || true
 trap - EXIT
 echo "gateway stopped; the log is in $(basename "$run")/data/log.sqlite"

@@ -1,22 +1,28 @@
-// validate → source → authorise → idempotency → consent (#3) → transition
-// rules (#4); the pipeline appends and acknowledges after the last stage.
+// validate → source → authorise → idempotency → consent → plan → transition
+// rules (#4); the pipeline appends, decides disclosures and acknowledges after
+// the last stage.
 #include "gateway/chain.h"
 
 #include "gateway/stages/authorise_stage.h"
+#include "gateway/stages/consent_stage.h"
 #include "gateway/stages/idempotency_stage.h"
+#include "gateway/stages/plan_stage.h"
 #include "gateway/stages/source_stage.h"
 #include "gateway/stages/validate_stage.h"
 
 namespace samverkan::gateway {
 
 std::vector<std::unique_ptr<Stage>> BuildIngressChain(
-    const GatewayConfig& config, LogStore* store) {
+    const GatewayConfig& config, LogStore* store,
+    const ParticipantState* state) {
   std::vector<std::unique_ptr<Stage>> chain;
   chain.push_back(std::make_unique<ValidateStage>(config));
   chain.push_back(std::make_unique<SourceStage>());
   chain.push_back(
       std::make_unique<AuthoriseStage>(AuthorityTable::FromSchema()));
   chain.push_back(std::make_unique<IdempotencyStage>(store));
+  chain.push_back(std::make_unique<ConsentStage>(state));
+  chain.push_back(std::make_unique<PlanStage>(state));
   return chain;
 }
 

@@ -10,13 +10,15 @@
 
 #include "gateway/config.h"
 #include "gateway/log/log_store.h"
+#include "gateway/participant_state.h"
 #include "gateway/stage.h"
 
 namespace samverkan::gateway {
 
-// `config` and `store` must outlive the returned stages.
+// `config`, `store` and `state` must outlive the returned stages.
 std::vector<std::unique_ptr<Stage>> BuildIngressChain(
-    const GatewayConfig& config, LogStore* store);
+    const GatewayConfig& config, LogStore* store,
+    const ParticipantState* state);
 
 }  // namespace samverkan::gateway
 

@@ -49,11 +49,18 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
   if (gateway == nullptr) {
     return InvalidArgumentError("config has no [gateway] table");
   }
-  static const std::set<std::string> kKnown = {
-      "data_dir",        "ingress_endpoint",  "query_endpoint",
-      "server_key_file", "registry_file",     "ready_file",
-      "max_event_bytes", "max_message_bytes", "max_batch",
-      "schema_version"};
+  static const std::set<std::string> kKnown = {"data_dir",
+                                               "ingress_endpoint",
+                                               "query_endpoint",
+                                               "delivery_endpoint",
+                                               "heartbeat_interval_ms",
+                                               "server_key_file",
+                                               "registry_file",
+                                               "ready_file",
+                                               "max_event_bytes",
+                                               "max_message_bytes",
+                                               "max_batch",
+                                               "schema_version"};
   for (const auto& [key, value] : *gateway) {
     if (!kKnown.count(std::string(key.str()))) {
       return InvalidArgumentError("unknown key gateway." +

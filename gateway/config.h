@@ -15,6 +15,8 @@ struct GatewayConfig {
   std::string data_dir = "data";
   std::string ingress_endpoint = "tcp://127.0.0.1:7400";
   std::string query_endpoint = "tcp://127.0.0.1:7401";
+  // Ephemeral by default; the ready file tells where it is.
+  std::string delivery_endpoint = "tcp://127.0.0.1:0";
   std::string server_key_file = "keys/gateway.key";
   std::string registry_file = "registry.toml";
   // Where the bound endpoints are written once the gateway serves (for
@@ -29,6 +31,8 @@ struct GatewayConfig {
   // Most submissions folded into one group commit.
   uint32_t max_batch = 2048;
   uint32_t schema_version = 1;
+  // How often subscribers hear the latest delivery number.
+  uint32_t heartbeat_interval_ms = 1000;
 
   std::string LogPath() const { return data_dir + "/log.sqlite"; }
 };

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "common/transport/curve_keys.h"
+#include "common/transport/poller.h"
 #include "gateway/chain.h"
 #include "gateway/log/sqlite_log_store.h"
 
@@ -17,6 +18,7 @@ namespace {
 
 constexpr char kIngressDomain[] = "ingress";
 constexpr char kQueryDomain[] = "query";
+constexpr char kDeliveryDomain[] = "delivery";
 
 StatusOr<transport::CurveRouter> BindRouter(transport::TransportContext& ctx,
                                             const GatewayConfig& config,
@@ -73,7 +75,7 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
         if (party == nullptr) return false;
         // Operators' queries get their own door; nobody else finds it open.
         if (domain == kQueryDomain) return party->HasRole(v1::OPERATOR);
-        return domain == kIngressDomain;
+        return domain == kIngressDomain || domain == kDeliveryDomain;
       });
   if (Status s = g->zap_->Start(); !s.ok()) return s;
 
@@ -85,10 +87,18 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
   auto query = BindRouter(*g->context_, c, keypair->secret_key, kQueryDomain,
                           c.query_endpoint, &g->query_endpoint_);
   if (!query.ok()) return query.status();
+  auto delivery =
+      BindRouter(*g->context_, c, keypair->secret_key, kDeliveryDomain,
+                 c.delivery_endpoint, &g->delivery_endpoint_);
+  if (!delivery.ok()) return delivery.status();
 
-  g->pipeline_ =
-      std::make_unique<Pipeline>(BuildIngressChain(c, g->writer_.get()),
-                                 g->writer_.get(), clock, &g->metrics_);
+  g->state_ = std::make_unique<ParticipantState>(clock);
+  if (Status s = g->state_->Rebuild(*g->writer_); !s.ok()) return s;
+  g->pipeline_ = std::make_unique<Pipeline>(
+      BuildIngressChain(c, g->writer_.get(), g->state_.get()), g->writer_.get(),
+      g->state_.get(), clock, &g->metrics_);
+  g->delivery_server_ = std::make_unique<DeliveryServer>(
+      std::move(*delivery), &g->registry_, g->writer_.get(), g->state_.get());
   g->ingress_loop_ = std::make_unique<IngressLoop>(
       g->ingress_.get(), &g->registry_, g->pipeline_.get(), c.max_batch);
   g->query_server_ = std::make_unique<QueryServer>(
@@ -99,9 +109,10 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
 
   if (Status s = g->WriteReadyFile(); !s.ok()) return s;
   auto head = g->writer_->Head();
-  spdlog::info("gateway serving: ingress {} query {}; log head {}; {} keys",
-               g->ingress_endpoint_, g->query_endpoint_,
-               head.ok() ? head->sequence : 0, g->registry_.size());
+  spdlog::info(
+      "gateway serving: ingress {} query {} delivery {}; log head {}; {} keys",
+      g->ingress_endpoint_, g->query_endpoint_, g->delivery_endpoint_,
+      head.ok() ? head->sequence : 0, g->registry_.size());
   return g;
 }
 
@@ -112,8 +123,22 @@ Gateway::~Gateway() {
 }
 
 void Gateway::Run(const std::atomic<bool>& stop) {
+  transport::Poller poller;
+  const size_t ingress = poller.Add(*ingress_);
+  const size_t delivery = poller.Add(delivery_server_->socket());
+  const auto heartbeat =
+      std::chrono::milliseconds(config_.heartbeat_interval_ms);
   while (!stop.load()) {
-    ingress_loop_->ServeOnce(std::chrono::milliseconds(100));
+    auto ready = poller.Wait(std::chrono::milliseconds(100));
+    if (ready.ok() && *ready > 0) {
+      if (poller.IsReadable(delivery)) delivery_server_->HandleRequests();
+      if (poller.IsReadable(ingress)) {
+        ingress_loop_->ServeOnce(std::chrono::milliseconds(0));
+        delivery_server_->Push(pipeline_->TakeDeliveries());
+      }
+    }
+    delivery_server_->MaybeHeartbeat(std::chrono::steady_clock::now(),
+                                     heartbeat);
   }
 }
 
@@ -127,6 +152,7 @@ Status Gateway::WriteReadyFile() const {
     out << "# Written by samverkan-gateway once it serves.\n"
         << "ingress = \"" << ingress_endpoint_ << "\"\n"
         << "query = \"" << query_endpoint_ << "\"\n"
+        << "delivery = \"" << delivery_endpoint_ << "\"\n"
         << "server_public_key = \"" << public_key_ << "\"\n";
     if (!out) return FailedPreconditionError("cannot write " + tmp);
   }

@@ -13,9 +13,11 @@
 #include "common/transport/zap_handler.h"
 #include "gateway/auth/key_registry.h"
 #include "gateway/config.h"
+#include "gateway/delivery_server.h"
 #include "gateway/ingress_loop.h"
 #include "gateway/log/log_store.h"
 #include "gateway/metrics.h"
+#include "gateway/participant_state.h"
 #include "gateway/pipeline.h"
 #include "gateway/query_server.h"
 
@@ -36,6 +38,7 @@ class Gateway {
 
   const std::string& ingress_endpoint() const { return ingress_endpoint_; }
   const std::string& query_endpoint() const { return query_endpoint_; }
+  const std::string& delivery_endpoint() const { return delivery_endpoint_; }
   const std::string& public_key() const { return public_key_; }
 
  private:
@@ -47,7 +50,9 @@ class Gateway {
   std::string public_key_;
   std::string ingress_endpoint_;
   std::string query_endpoint_;
+  std::string delivery_endpoint_;
   PipelineMetrics metrics_;
+  std::unique_ptr<ParticipantState> state_;
   std::unique_ptr<transport::TransportContext> context_;
   std::unique_ptr<transport::ZapHandler> zap_;
   std::unique_ptr<LogStore> writer_;
@@ -55,6 +60,7 @@ class Gateway {
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<IngressLoop> ingress_loop_;
   std::unique_ptr<QueryServer> query_server_;
+  std::unique_ptr<DeliveryServer> delivery_server_;
   std::atomic<bool> query_stop_{false};
   std::thread query_thread_;
 };

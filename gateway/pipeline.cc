@@ -18,9 +18,12 @@ void Reject(v1::SubmitReply& reply, v1::RejectionCode code,
 }  // namespace
 
 Pipeline::Pipeline(std::vector<std::unique_ptr<Stage>> stages, LogStore* store,
-                   const Clock* clock, PipelineMetrics* metrics)
+                   ParticipantState* state, const Clock* clock,
+                   PipelineMetrics* metrics)
     : stages_(std::move(stages)),
       store_(store),
+      state_(state),
+      planner_(state),
       clock_(clock),
       metrics_(metrics) {}
 
@@ -43,7 +46,12 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   std::vector<uint64_t> rejected_codes;
   Batch batch;
   batch_.Clear();
+  deliveries_.clear();
   const int64_t now = clock_->NowMicros();
+  // The writer's head is cached, so this costs nothing; the sequence an
+  // accepted event will get is known before the commit that gives it.
+  StatusOr<LogHead> head_before = store_->Head();
+  const uint64_t base = head_before.ok() ? head_before->sequence : 0;
 
   for (size_t i = 0; i < subs.size(); ++i) {
     Submission& s = subs[i];
@@ -61,6 +69,11 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
         r.source_organisation = s.envelope.source_organisation();
         r.payload_type = s.payload_type;
         r.body = std::move(s.bytes);
+        r.replay = ParticipantState::IsReplayed(s.envelope);
+        const size_t index = batch.records.size() - 1;
+        // Later submissions of the same batch must see this one's effect.
+        (void)state_->Apply(s.envelope, base + 1 + index);
+        planner_.Decide(s.envelope, index, &batch.disclosures);
         break;
       }
       case Verdict::Kind::kAnswer:
@@ -104,9 +117,14 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
 void Pipeline::Commit(const Batch& batch, int64_t now,
                       const std::vector<long>& record_of,
                       std::vector<v1::SubmitReply>& replies) {
-  StatusOr<LogHead> head = store_->Append(batch, now);
+  std::vector<uint64_t> recipient_sequences;
+  StatusOr<LogHead> head = store_->Append(batch, now, &recipient_sequences);
   if (!head.ok()) {
     metrics_->commit_failures++;
+    // The state ran ahead of the log; the log is the truth.
+    if (Status s = state_->Rebuild(*store_); !s.ok()) {
+      spdlog::error("rebuilding participant state failed: {}", s.ToString());
+    }
     spdlog::error("commit of {} records failed: {}", batch.records.size(),
                   head.status().ToString());
     for (size_t i = 0; i < replies.size(); ++i) {
@@ -123,6 +141,15 @@ void Pipeline::Commit(const Batch& batch, int64_t now,
       if (record_of[i] < 0) continue;
       replies[i].set_outcome(v1::ACCEPTED);
       replies[i].set_sequence(first + static_cast<uint64_t>(record_of[i]));
+    }
+    for (size_t i = 0; i < batch.disclosures.size(); ++i) {
+      const Disclosure& d = batch.disclosures[i];
+      if (!d.delivered) continue;
+      const NewRecord& r = batch.records[d.record_index];
+      deliveries_.push_back({d.recipient, r.participant_id,
+                             r.source_organisation, d.categories,
+                             recipient_sequences[i], first + d.record_index,
+                             d.withheld_categories, d.body});
     }
     metrics_->batches_committed++;
     metrics_->records_committed += batch.records.size();

@@ -21,10 +21,25 @@ class PipelineTest : public ::testing::Test {
     auto store = SqliteLogStore::Open(dir_.File("log.sqlite"), options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
-    pipeline_ =
-        std::make_unique<Pipeline>(BuildIngressChain(config_, store_.get()),
-                                   store_.get(), &clock_, &metrics_);
+    pipeline_ = std::make_unique<Pipeline>(
+        BuildIngressChain(config_, store_.get(), &state_), store_.get(),
+        &state_, &clock_, &metrics_);
+    // Consent and an open plan, without which nothing about p-1001 passes.
+    std::vector<Submission> setup;
+    setup.push_back(From(region_, testing::MakeConsentGranted(
+                                      "region-orebro", "p-1001", "c-1")));
+    setup.push_back(
+        From(region_, testing::MakePlanOpened(
+                          "p-1001", {{"region-orebro", v1::REGION_PSYCHIATRY},
+                                     {"kommun-orebro", v1::MUNICIPALITY}})));
+    for (const auto& r : pipeline_->Run(setup)) {
+      ASSERT_EQ(r.outcome(), v1::ACCEPTED) << r.message();
+    }
+    metrics_.batches_committed = 0;
+    metrics_.accepted = 0;
   }
+
+  static constexpr uint64_t kBase = 2;  // consent + plan
 
   Submission From(const Party& peer, const v1::Envelope& e) {
     Submission s;
@@ -37,6 +52,7 @@ class PipelineTest : public ::testing::Test {
   GatewayConfig config_;
   ManualClock clock_{1795000000LL * 1000000};
   PipelineMetrics metrics_;
+  ParticipantState state_{&clock_};
   std::unique_ptr<SqliteLogStore> store_;
   std::unique_ptr<Pipeline> pipeline_;
   Party region_ = MakeParty("region-orebro", v1::REGION_PSYCHIATRY);
@@ -52,10 +68,10 @@ TEST_F(PipelineTest, AcceptedEventsGetConsecutiveSequences) {
   ASSERT_EQ(replies.size(), 3u);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(replies[i].outcome(), v1::ACCEPTED) << replies[i].message();
-    EXPECT_EQ(replies[i].sequence(), static_cast<uint64_t>(i + 1));
+    EXPECT_EQ(replies[i].sequence(), kBase + i + 1);
     EXPECT_FALSE(replies[i].duplicate());
   }
-  EXPECT_EQ(store_->Head()->sequence, 3u);
+  EXPECT_EQ(store_->Head()->sequence, kBase + 3);
   EXPECT_EQ(metrics_.batches_committed.load(), 1u);
 }
 
@@ -67,18 +83,18 @@ TEST_F(PipelineTest, DuplicatesGetTheOriginalSequenceAndAreStoredOnce) {
   first.push_back(From(region_, e));
   first.push_back(From(region_, e));  // duplicate inside the batch
   auto r1 = pipeline_->Run(first);
-  EXPECT_EQ(r1[1].sequence(), 2u);
+  EXPECT_EQ(r1[1].sequence(), kBase + 2);
   EXPECT_EQ(r1[2].outcome(), v1::ACCEPTED);
   EXPECT_TRUE(r1[2].duplicate());
-  EXPECT_EQ(r1[2].sequence(), 2u);
+  EXPECT_EQ(r1[2].sequence(), kBase + 2);
 
   std::vector<Submission> again;
   again.push_back(From(region_, e));  // duplicate across batches
   auto r2 = pipeline_->Run(again);
   EXPECT_EQ(r2[0].outcome(), v1::ACCEPTED);
   EXPECT_TRUE(r2[0].duplicate());
-  EXPECT_EQ(r2[0].sequence(), 2u);
-  EXPECT_EQ(store_->Head()->sequence, 2u);
+  EXPECT_EQ(r2[0].sequence(), kBase + 2);
+  EXPECT_EQ(store_->Head()->sequence, kBase + 2);
   EXPECT_EQ(metrics_.duplicates.load(), 2u);
 }
 
@@ -95,7 +111,7 @@ TEST_F(PipelineTest, RejectionsAreAuditedAndDoNotStopTheBatch) {
   EXPECT_EQ(replies[0].code(), v1::SOURCE_MISMATCH);
   EXPECT_EQ(replies[1].code(), v1::MALFORMED);
   EXPECT_EQ(replies[2].outcome(), v1::ACCEPTED);
-  EXPECT_EQ(replies[2].sequence(), 1u);
+  EXPECT_EQ(replies[2].sequence(), kBase + 1);
 
   auto counts = store_->CountRejections();
   ASSERT_TRUE(counts.ok());
@@ -128,7 +144,7 @@ TEST_F(PipelineTest, FullStoreAnswersRetryLaterAndLosesNothingAcknowledged) {
   ASSERT_TRUE(saw_retry_later);
   EXPECT_GT(metrics_.commit_failures.load(), 0u);
   std::vector<StoredRecord> records;
-  ASSERT_TRUE(store_->Read(1, 100000, &records).ok());
+  ASSERT_TRUE(store_->Read(kBase + 1, 100000, &records).ok());
   ASSERT_EQ(records.size(), acknowledged.size());
   for (size_t i = 0; i < records.size(); ++i) {
     EXPECT_EQ(records[i].sequence, acknowledged[i]);

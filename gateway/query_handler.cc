@@ -20,6 +20,17 @@ void SetMicros(int64_t us, google::protobuf::Timestamp* t) {
   t->set_nanos(static_cast<int32_t>(us % 1000000) * 1000);
 }
 
+void SplitInto(const std::string& csv,
+               google::protobuf::RepeatedPtrField<std::string>* out) {
+  size_t start = 0;
+  while (start < csv.size()) {
+    size_t comma = csv.find(',', start);
+    if (comma == std::string::npos) comma = csv.size();
+    if (comma > start) out->Add(csv.substr(start, comma - start));
+    start = comma + 1;
+  }
+}
+
 }  // namespace
 
 v1::RecordMetadata ToMetadata(const StoredRecord& r) {
@@ -44,6 +55,8 @@ v1::QueryReply QueryHandler::Handle(const v1::QueryRequest& request) {
       return Stats();
     case v1::QueryRequest::kVerify:
       return Verify(request.verify());
+    case v1::QueryRequest::kDisclosureReport:
+      return DisclosureReport(request.disclosure_report());
     case v1::QueryRequest::QUERY_NOT_SET:
       break;
   }
@@ -106,6 +119,38 @@ v1::QueryReply QueryHandler::Verify(const v1::VerifyRequest& request) {
   v->set_first_bad_sequence(result->first_bad_sequence);
   v->set_message(result->message);
   v->set_head_sequence(head->sequence);
+  return reply;
+}
+
+v1::QueryReply QueryHandler::DisclosureReport(
+    const v1::DisclosureReportRequest& request) {
+  if (request.participant_id().empty()) {
+    return Error(v1::MALFORMED, "the report needs a participant_id");
+  }
+  const uint32_t limit = std::clamp<uint32_t>(
+      request.limit() ? request.limit() : kMaxDisclosures, 1, kMaxDisclosures);
+  std::vector<StoredDisclosure> decisions;
+  Status s = store_->ReadDisclosures(request.participant_id(),
+                                     request.after_id(), limit, &decisions);
+  if (!s.ok()) return Error(v1::RETRY_LATER, s.ToString());
+  v1::QueryReply reply;
+  auto* report = reply.mutable_disclosure_report();
+  report->set_participant_id(request.participant_id());
+  for (const StoredDisclosure& d : decisions) {
+    v1::DisclosureEntry* e = report->add_entries();
+    e->set_id(d.id);
+    e->set_log_sequence(d.log_sequence);
+    SetMicros(d.decided_at_us, e->mutable_decided_at());
+    e->set_source_organisation(d.source_organisation);
+    e->set_payload_type(d.payload_type);
+    e->set_recipient(d.recipient);
+    e->set_delivered(d.delivered);
+    e->set_recipient_sequence(d.recipient_sequence);
+    SplitInto(d.categories, e->mutable_categories());
+    SplitInto(d.withheld_categories, e->mutable_withheld_categories());
+    SplitInto(d.consent_ids, e->mutable_consent_ids());
+    e->set_reason(d.reason);
+  }
   return reply;
 }
 

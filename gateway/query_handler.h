@@ -16,6 +16,7 @@ class QueryHandler {
   // query thread for long.
   static constexpr uint32_t kMaxTail = 1000;
   static constexpr uint32_t kMaxVerify = 100000;
+  static constexpr uint32_t kMaxDisclosures = 1000;
 
   // `store` is a reader of its own (not the pipeline's writer); both
   // pointers must outlive the handler.
@@ -30,6 +31,7 @@ class QueryHandler {
   v1::QueryReply Tail(const v1::TailRequest& request);
   v1::QueryReply Stats();
   v1::QueryReply Verify(const v1::VerifyRequest& request);
+  v1::QueryReply DisclosureReport(const v1::DisclosureReportRequest& request);
 
   LogStore* store_;
   const PipelineMetrics* metrics_;

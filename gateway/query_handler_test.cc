@@ -24,10 +24,24 @@ class QueryHandlerTest : public ::testing::Test {
     auto reader = SqliteLogStore::Open(dir_.File("log.sqlite"), read_only);
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
     reader_ = std::move(*reader);
-    pipeline_ =
-        std::make_unique<Pipeline>(BuildIngressChain(config_, writer_.get()),
-                                   writer_.get(), &clock_, &metrics_);
+    pipeline_ = std::make_unique<Pipeline>(
+        BuildIngressChain(config_, writer_.get(), &state_), writer_.get(),
+        &state_, &clock_, &metrics_);
+    std::vector<Submission> setup;
+    for (auto e :
+         {testing::MakeConsentGranted("region-orebro", "p-1001", "c-1"),
+          testing::MakePlanOpened(
+              "p-1001", {{"region-orebro", v1::REGION_PSYCHIATRY}})}) {
+      Submission s;
+      s.peer = &region_;
+      s.bytes = e.SerializeAsString();
+      setup.push_back(std::move(s));
+    }
+    pipeline_->Run(setup);
+    ASSERT_EQ(writer_->Head()->sequence, kBase);
   }
+
+  static constexpr uint64_t kBase = 2;  // consent + plan
 
   void Submit(int accepted, int forged) {
     std::vector<Submission> batch;
@@ -47,6 +61,7 @@ class QueryHandlerTest : public ::testing::Test {
   GatewayConfig config_;
   ManualClock clock_{1795000000LL * 1000000};
   PipelineMetrics metrics_;
+  ParticipantState state_{&clock_};
   std::unique_ptr<SqliteLogStore> writer_, reader_;
   std::unique_ptr<Pipeline> pipeline_;
   Party region_ = testing::MakeParty("region-orebro", v1::REGION_PSYCHIATRY);
@@ -56,14 +71,14 @@ TEST_F(QueryHandlerTest, TailReturnsMetadataFromASequence) {
   Submit(5, 0);
   QueryHandler handler(reader_.get(), &metrics_);
   v1::QueryRequest request;
-  request.mutable_tail()->set_from_sequence(3);
+  request.mutable_tail()->set_from_sequence(kBase + 3);
   v1::QueryReply reply = handler.Handle(request);
   ASSERT_TRUE(reply.has_tail()) << reply.DebugString();
   ASSERT_EQ(reply.tail().records_size(), 3);
-  EXPECT_EQ(reply.tail().records(0).sequence(), 3u);
+  EXPECT_EQ(reply.tail().records(0).sequence(), kBase + 3);
   EXPECT_EQ(reply.tail().records(0).payload_type(), "health_deteriorated");
   EXPECT_EQ(reply.tail().records(0).source_organisation(), "region-orebro");
-  EXPECT_EQ(reply.tail().head_sequence(), 5u);
+  EXPECT_EQ(reply.tail().head_sequence(), kBase + 5);
   // Operators never see payload contents.
   EXPECT_EQ(reply.SerializeAsString().find("secret note"), std::string::npos);
 }
@@ -75,11 +90,11 @@ TEST_F(QueryHandlerTest, StatsCountEventsAndRejections) {
   request.mutable_stats();
   v1::QueryReply reply = handler.Handle(request);
   ASSERT_TRUE(reply.has_stats());
-  EXPECT_EQ(reply.stats().head_sequence(), 4u);
+  EXPECT_EQ(reply.stats().head_sequence(), kBase + 4);
   ASSERT_EQ(reply.stats().rejections_size(), 1);
   EXPECT_EQ(reply.stats().rejections(0).code(), v1::SOURCE_MISMATCH);
   EXPECT_EQ(reply.stats().rejections(0).count(), 2u);
-  EXPECT_EQ(reply.stats().batches_committed(), 1u);
+  EXPECT_EQ(reply.stats().batches_committed(), 2u);
 }
 
 TEST_F(QueryHandlerTest, VerifyWalksSlices) {
@@ -96,8 +111,8 @@ TEST_F(QueryHandlerTest, VerifyWalksSlices) {
   request.mutable_verify()->set_limit(100);
   v1::QueryReply rest = handler.Handle(request);
   EXPECT_TRUE(rest.verify().ok());
-  EXPECT_EQ(rest.verify().verified_through(), 10u);
-  EXPECT_EQ(rest.verify().head_sequence(), 10u);
+  EXPECT_EQ(rest.verify().verified_through(), kBase + 10);
+  EXPECT_EQ(rest.verify().head_sequence(), kBase + 10);
 }
 
 TEST_F(QueryHandlerTest, EmptyQueryIsAnError) {

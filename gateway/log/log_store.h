@@ -27,6 +27,9 @@ struct NewRecord {
   std::string payload_type;
   // The exact envelope bytes received (or, for GATEWAY_EVENT, written).
   std::string body;
+  // The record feeds a projection that is rebuilt from the log at start-up
+  // (consents, plans); such records are indexed for ReadReplay.
+  bool replay = false;
 };
 
 struct StoredRecord {
@@ -53,12 +56,47 @@ struct AuditEntry {
   std::string message;
 };
 
+// One disclosure decision (DESIGN §5): what one recipient gets of one record,
+// and why. Delivered ones get the recipient's next sequence number, assigned
+// by the store in the same transaction.
+struct Disclosure {
+  size_t record_index = 0;  // into Batch::records
+  std::string recipient;
+  bool delivered = false;
+  // Category names, comma-separated: what was disclosed and what withheld.
+  std::string categories;
+  std::string withheld_categories;
+  std::string consent_ids;  // comma-separated; the consents that permitted
+  std::string reason;       // a sentence, for the disclosure report
+  std::string body;         // the redacted envelope; empty when withheld
+};
+
+struct StoredDisclosure {
+  uint64_t id = 0;  // order of decisions
+  uint64_t log_sequence = 0;
+  uint64_t recipient_sequence = 0;  // 0 when withheld
+  int64_t decided_at_us = 0;
+  std::string participant_id;
+  std::string payload_type;
+  std::string source_organisation;
+  std::string recipient;
+  bool delivered = false;
+  std::string categories;
+  std::string withheld_categories;
+  std::string consent_ids;
+  std::string reason;
+  std::string body;
+};
+
 // Everything one group commit makes durable, atomically.
 struct Batch {
   std::vector<NewRecord> records;
   std::vector<AuditEntry> audit;
+  std::vector<Disclosure> disclosures;
 
-  bool empty() const { return records.empty() && audit.empty(); }
+  bool empty() const {
+    return records.empty() && audit.empty() && disclosures.empty();
+  }
 };
 
 struct LogHead {
@@ -73,8 +111,14 @@ class LogStore {
   // Makes the whole batch durable in one transaction, records numbered
   // head+1, head+2, ... in order. On error nothing of the batch is stored and
   // the head is unchanged. Returns the new head.
-  virtual StatusOr<LogHead> Append(const Batch& batch,
-                                   int64_t recorded_at_us) = 0;
+  // When `recipient_sequences` is given it receives, per disclosure, the
+  // recipient sequence assigned (0 for withheld ones).
+  virtual StatusOr<LogHead> Append(
+      const Batch& batch, int64_t recorded_at_us,
+      std::vector<uint64_t>* recipient_sequences) = 0;
+  StatusOr<LogHead> Append(const Batch& batch, int64_t recorded_at_us) {
+    return Append(batch, recorded_at_us, nullptr);
+  }
 
   // The sequence of the record carrying event_id, if any.
   virtual StatusOr<std::optional<uint64_t>> FindEvent(
@@ -88,6 +132,23 @@ class LogStore {
 
   // Rejections recorded in the audit trail, by code.
   virtual StatusOr<std::vector<v1::RejectionCount>> CountRejections() = 0;
+
+  // Records appended with `replay` set, sequence >= from, in order.
+  virtual Status ReadReplay(uint64_t from, size_t limit,
+                            std::vector<StoredRecord>* out) = 0;
+
+  // Deliveries to `recipient` with recipient sequence > after, in order.
+  virtual Status ReadDeliveries(std::string_view recipient, uint64_t after,
+                                size_t limit,
+                                std::vector<StoredDisclosure>* out) = 0;
+  // The last recipient sequence assigned to `recipient` (0: none yet).
+  virtual StatusOr<uint64_t> RecipientHead(std::string_view recipient) = 0;
+
+  // Every disclosure decision about `participant` with id > after_id, in
+  // the order they were taken.
+  virtual Status ReadDisclosures(std::string_view participant,
+                                 uint64_t after_id, size_t limit,
+                                 std::vector<StoredDisclosure>* out) = 0;
 };
 
 }  // namespace samverkan::gateway

@@ -37,9 +37,31 @@ CREATE TABLE records(
   payload_type TEXT NOT NULL,
   body BLOB NOT NULL,
   prev_hash BLOB NOT NULL,
-  hash BLOB NOT NULL
+  hash BLOB NOT NULL,
+  replay INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX records_by_participant ON records(participant_id);
+CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
+CREATE TABLE disclosures(
+  id INTEGER PRIMARY KEY,
+  log_sequence INTEGER NOT NULL,
+  decided_at_us INTEGER NOT NULL,
+  participant_id TEXT NOT NULL,
+  payload_type TEXT NOT NULL,
+  source_organisation TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  delivered INTEGER NOT NULL,
+  recipient_sequence INTEGER,
+  categories TEXT NOT NULL,
+  withheld_categories TEXT NOT NULL,
+  consent_ids TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  body BLOB
+) STRICT;
+CREATE UNIQUE INDEX deliveries_by_recipient
+  ON disclosures(recipient, recipient_sequence)
+  WHERE recipient_sequence IS NOT NULL;
+CREATE INDEX disclosures_by_participant ON disclosures(participant_id, id);
 CREATE TABLE audit(
   id INTEGER PRIMARY KEY,
   at_us INTEGER NOT NULL,
@@ -56,8 +78,8 @@ INSERT INTO meta(key, value) VALUES ('schema_version', 1);
 
 constexpr char kInsertRecord[] =
     "INSERT INTO records(sequence, recorded_at_us, kind, event_id, "
-    "participant_id, source_organisation, payload_type, body, prev_hash, hash) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "participant_id, source_organisation, payload_type, body, prev_hash, hash, "
+    "replay) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr char kInsertAudit[] =
     "INSERT INTO audit(at_us, peer_organisation, event_id, participant_id, "
     "payload_type, code, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -65,6 +87,23 @@ constexpr char kRead[] =
     "SELECT sequence, recorded_at_us, kind, event_id, participant_id, "
     "source_organisation, payload_type, body, prev_hash, hash FROM records "
     "WHERE sequence >= ?1 ORDER BY sequence LIMIT ?2";
+constexpr char kReadReplay[] =
+    "SELECT sequence, recorded_at_us, kind, event_id, participant_id, "
+    "source_organisation, payload_type, body, prev_hash, hash FROM records "
+    "WHERE replay = 1 AND sequence >= ?1 ORDER BY sequence LIMIT ?2";
+constexpr char kInsertDisclosure[] =
+    "INSERT INTO disclosures(log_sequence, decided_at_us, participant_id, "
+    "payload_type, source_organisation, recipient, delivered, "
+    "recipient_sequence, categories, withheld_categories, consent_ids, reason, "
+    "body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+constexpr char kDisclosureColumns[] =
+    "SELECT id, log_sequence, decided_at_us, participant_id, payload_type, "
+    "source_organisation, recipient, delivered, "
+    "coalesce(recipient_sequence, 0), categories, withheld_categories, "
+    "consent_ids, reason, coalesce(body, x'') FROM disclosures ";
+constexpr char kRecipientHead[] =
+    "SELECT coalesce(max(recipient_sequence), 0) FROM disclosures "
+    "WHERE recipient = ?1 AND recipient_sequence IS NOT NULL";
 constexpr char kHead[] =
     "SELECT sequence, hash FROM records ORDER BY sequence DESC LIMIT 1";
 constexpr char kFindEvent[] =
@@ -321,7 +360,18 @@ Status SqliteLogStore::PrepareStatements() {
       {kHead, &head_},
       {kFindEvent, &find_event_},
       {kCountRejections, &count_rejections_},
+      {kReadReplay, &read_replay_},
+      {kRecipientHead, &recipient_head_},
   };
+  const std::string deliveries =
+      std::string(kDisclosureColumns) +
+      "WHERE recipient = ?1 AND recipient_sequence > ?2 "
+      "ORDER BY recipient_sequence LIMIT ?3";
+  const std::string disclosures = std::string(kDisclosureColumns) +
+                                  "WHERE participant_id = ?1 AND id > ?2 "
+                                  "ORDER BY id LIMIT ?3";
+  if (Status s = Prepare(deliveries, &read_deliveries_); !s.ok()) return s;
+  if (Status s = Prepare(disclosures, &read_disclosures_); !s.ok()) return s;
   for (const auto& [sql, stmt] : reads) {
     if (Status s = Prepare(sql, stmt); !s.ok()) return s;
   }
@@ -329,7 +379,7 @@ Status SqliteLogStore::PrepareStatements() {
   const std::pair<const char*, Statement*> writes[] = {
       {"BEGIN IMMEDIATE", &begin_},   {"COMMIT", &commit_},
       {"ROLLBACK", &rollback_},       {kInsertRecord, &insert_record_},
-      {kInsertAudit, &insert_audit_},
+      {kInsertAudit, &insert_audit_}, {kInsertDisclosure, &insert_disclosure_},
   };
   for (const auto& [sql, stmt] : writes) {
     if (Status s = Prepare(sql, stmt); !s.ok()) return s;
@@ -374,8 +424,9 @@ Status SqliteLogStore::Abandon(Status cause) {
   return cause;
 }
 
-StatusOr<LogHead> SqliteLogStore::Append(const Batch& batch,
-                                         int64_t recorded_at_us) {
+StatusOr<LogHead> SqliteLogStore::Append(
+    const Batch& batch, int64_t recorded_at_us,
+    std::vector<uint64_t>* recipient_sequences) {
   if (read_only_) {
     return FailedPreconditionError("cannot append: " + path_ +
                                    " is open read-only");
@@ -403,11 +454,12 @@ StatusOr<LogHead> SqliteLogStore::Append(const Batch& batch,
     if (Status s = LoadHead(); !s.ok()) return s;
   }
   if (batch.empty()) return head_cache_;
-  return AppendLocked(batch, recorded_at_us);
+  return AppendLocked(batch, recorded_at_us, recipient_sequences);
 }
 
-StatusOr<LogHead> SqliteLogStore::AppendLocked(const Batch& batch,
-                                               int64_t recorded_at_us) {
+StatusOr<LogHead> SqliteLogStore::AppendLocked(
+    const Batch& batch, int64_t recorded_at_us,
+    std::vector<uint64_t>* recipient_sequences) {
   sqlite3* db = db_.get();
   if (Status s = Step(begin_.get(), "BEGIN IMMEDIATE"); !s.ok()) {
     return Abandon(std::move(s));
@@ -435,6 +487,7 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(const Batch& batch,
       if (rc == SQLITE_OK) rc = BindBlob(stmt, 8, r.body);
       if (rc == SQLITE_OK) rc = BindDigest(stmt, 9, prev_hash);
       if (rc == SQLITE_OK) rc = BindDigest(stmt, 10, hash);
+      if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 11, r.replay ? 1 : 0);
       if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
       if (rc == SQLITE_CONSTRAINT_UNIQUE) {
         return Abandon(Status(StatusCode::kAlreadyExists,
@@ -473,9 +526,16 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(const Batch& batch,
       sqlite3_reset(stmt);
     }
   }
+  if (Status s = InsertDisclosures(batch, head_cache_.sequence + 1,
+                                   recorded_at_us, recipient_sequences);
+      !s.ok()) {
+    recipient_heads_.clear();
+    return Abandon(std::move(s));
+  }
   if (Status s = Step(commit_.get(), "COMMIT"); !s.ok()) {
     // Whether a failed COMMIT reached the disk is unknown; ask the file.
     head_stale_ = true;
+    recipient_heads_.clear();
     return Abandon(std::move(s));
   }
   head_cache_ = head;
@@ -507,7 +567,26 @@ Status SqliteLogStore::Read(uint64_t from, size_t limit,
   int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(from));
   if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(limit));
   if (rc != SQLITE_OK) return FromSqlite(db_.get(), rc, "reading records");
-  out->reserve(std::min<size_t>(limit, 1024));
+  return ReadRecords(stmt, out);
+}
+
+Status SqliteLogStore::ReadReplay(uint64_t from, size_t limit,
+                                  std::vector<StoredRecord>* out) {
+  out->clear();
+  if (limit == 0) return OkStatus();
+  std::lock_guard<std::mutex> lock(mu_);
+  sqlite3_stmt* stmt = read_replay_.get();
+  ScopedReset reset(stmt);
+  int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(from));
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(limit));
+  if (rc != SQLITE_OK) return FromSqlite(db_.get(), rc, "reading records");
+  return ReadRecords(stmt, out);
+}
+
+// Steps a bound SELECT of the ten record columns into *out.
+Status SqliteLogStore::ReadRecords(sqlite3_stmt* stmt,
+                                   std::vector<StoredRecord>* out) {
+  int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     StoredRecord& r = out->emplace_back();
     const int64_t sequence = sqlite3_column_int64(stmt, 0);
@@ -564,6 +643,146 @@ StatusOr<std::vector<v1::RejectionCount>> SqliteLogStore::CountRejections() {
     return FromSqlite(db_.get(), rc, "counting rejections");
   }
   return counts;
+}
+
+StatusOr<uint64_t> SqliteLogStore::RecipientHeadLocked(
+    std::string_view recipient) {
+  if (auto it = recipient_heads_.find(recipient);
+      it != recipient_heads_.end()) {
+    return it->second;
+  }
+  sqlite3_stmt* stmt = recipient_head_.get();
+  ScopedReset reset(stmt);
+  int rc = BindText(stmt, 1, recipient);
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  if (rc != SQLITE_ROW) {
+    return FromSqlite(db_.get(), rc, "reading a recipient's head");
+  }
+  const auto head = static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));
+  // A reader cannot know when the writer commits, so it never caches.
+  if (!read_only_) recipient_heads_.emplace(std::string(recipient), head);
+  return head;
+}
+
+StatusOr<uint64_t> SqliteLogStore::RecipientHead(std::string_view recipient) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return RecipientHeadLocked(recipient);
+}
+
+Status SqliteLogStore::InsertDisclosures(
+    const Batch& batch, uint64_t first, int64_t decided_at_us,
+    std::vector<uint64_t>* recipient_sequences) {
+  if (recipient_sequences)
+    recipient_sequences->assign(batch.disclosures.size(), 0);
+  if (batch.disclosures.empty()) return OkStatus();
+  // Assigned here, inside the transaction, and published to the cache only
+  // after COMMIT: a failed batch leaves no hole in any recipient's numbers.
+  std::map<std::string, uint64_t, std::less<>> next;
+  sqlite3_stmt* stmt = insert_disclosure_.get();
+  ScopedReset reset(stmt);
+  for (size_t i = 0; i < batch.disclosures.size(); ++i) {
+    const Disclosure& d = batch.disclosures[i];
+    if (d.record_index >= batch.records.size()) {
+      return InvalidArgumentError(
+          "a disclosure names record " + std::to_string(d.record_index) +
+          " of a batch of " + std::to_string(batch.records.size()));
+    }
+    const NewRecord& r = batch.records[d.record_index];
+    uint64_t recipient_sequence = 0;
+    if (d.delivered) {
+      auto it = next.find(d.recipient);
+      if (it == next.end()) {
+        StatusOr<uint64_t> head = RecipientHeadLocked(d.recipient);
+        if (!head.ok()) return head.status();
+        it = next.emplace(d.recipient, *head).first;
+      }
+      recipient_sequence = ++it->second;
+    }
+    if (recipient_sequences) (*recipient_sequences)[i] = recipient_sequence;
+    int rc = sqlite3_bind_int64(stmt, 1,
+                                static_cast<int64_t>(first + d.record_index));
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, decided_at_us);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 3, r.participant_id);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 4, r.payload_type);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 5, r.source_organisation);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 6, d.recipient);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 7, d.delivered ? 1 : 0);
+    if (rc == SQLITE_OK) {
+      rc = d.delivered ? sqlite3_bind_int64(
+                             stmt, 8, static_cast<int64_t>(recipient_sequence))
+                       : sqlite3_bind_null(stmt, 8);
+    }
+    if (rc == SQLITE_OK) rc = BindText(stmt, 9, d.categories);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 10, d.withheld_categories);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 11, d.consent_ids);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 12, d.reason);
+    if (rc == SQLITE_OK) {
+      rc = d.delivered ? BindBlob(stmt, 13, d.body)
+                       : sqlite3_bind_null(stmt, 13);
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) {
+      return FromSqlite(db_.get(), rc, "recording a disclosure decision");
+    }
+    sqlite3_reset(stmt);
+  }
+  for (auto& [recipient, head] : next) recipient_heads_[recipient] = head;
+  return OkStatus();
+}
+
+Status SqliteLogStore::ReadDisclosureRows(sqlite3_stmt* stmt,
+                                          std::vector<StoredDisclosure>* out) {
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    StoredDisclosure& d = out->emplace_back();
+    d.id = static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));
+    d.log_sequence = static_cast<uint64_t>(sqlite3_column_int64(stmt, 1));
+    d.decided_at_us = sqlite3_column_int64(stmt, 2);
+    d.participant_id = ColumnString(stmt, 3);
+    d.payload_type = ColumnString(stmt, 4);
+    d.source_organisation = ColumnString(stmt, 5);
+    d.recipient = ColumnString(stmt, 6);
+    d.delivered = sqlite3_column_int64(stmt, 7) != 0;
+    d.recipient_sequence = static_cast<uint64_t>(sqlite3_column_int64(stmt, 8));
+    d.categories = ColumnString(stmt, 9);
+    d.withheld_categories = ColumnString(stmt, 10);
+    d.consent_ids = ColumnString(stmt, 11);
+    d.reason = ColumnString(stmt, 12);
+    d.body = ColumnString(stmt, 13);
+  }
+  if (rc != SQLITE_DONE) {
+    out->clear();
+    return FromSqlite(db_.get(), rc, "reading disclosures");
+  }
+  return OkStatus();
+}
+
+Status SqliteLogStore::ReadDeliveries(std::string_view recipient,
+                                      uint64_t after, size_t limit,
+                                      std::vector<StoredDisclosure>* out) {
+  out->clear();
+  std::lock_guard<std::mutex> lock(mu_);
+  sqlite3_stmt* stmt = read_deliveries_.get();
+  ScopedReset reset(stmt);
+  int rc = BindText(stmt, 1, recipient);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(after));
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, ClampToInt64(limit));
+  if (rc != SQLITE_OK) return FromSqlite(db_.get(), rc, "reading deliveries");
+  return ReadDisclosureRows(stmt, out);
+}
+
+Status SqliteLogStore::ReadDisclosures(std::string_view participant,
+                                       uint64_t after_id, size_t limit,
+                                       std::vector<StoredDisclosure>* out) {
+  out->clear();
+  std::lock_guard<std::mutex> lock(mu_);
+  sqlite3_stmt* stmt = read_disclosures_.get();
+  ScopedReset reset(stmt);
+  int rc = BindText(stmt, 1, participant);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(after_id));
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, ClampToInt64(limit));
+  if (rc != SQLITE_OK) return FromSqlite(db_.get(), rc, "reading disclosures");
+  return ReadDisclosureRows(stmt, out);
 }
 
 }  // namespace samverkan::gateway

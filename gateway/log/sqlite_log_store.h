@@ -4,6 +4,7 @@
 #define SAMVERKAN_GATEWAY_LOG_SQLITE_LOG_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -68,7 +69,9 @@ class SqliteLogStore final : public LogStore {
   // (disk or max_page_count full), Unavailable (busy, I/O error),
   // FailedPrecondition (read-only instance, or another writer appended).
   // Returns only after COMMIT, i.e. after the fsync with Synchronous::kFull.
-  StatusOr<LogHead> Append(const Batch& batch, int64_t recorded_at_us) override;
+  using LogStore::Append;
+  StatusOr<LogHead> Append(const Batch& batch, int64_t recorded_at_us,
+                           std::vector<uint64_t>* recipient_sequences) override;
   StatusOr<std::optional<uint64_t>> FindEvent(
       std::string_view event_id) override;
   // Replaces *out. DataLoss when a stored row is malformed (e.g. a hash that
@@ -79,6 +82,15 @@ class SqliteLogStore final : public LogStore {
   // it sees the writer's latest commit.
   StatusOr<LogHead> Head() override;
   StatusOr<std::vector<v1::RejectionCount>> CountRejections() override;
+  Status ReadReplay(uint64_t from, size_t limit,
+                    std::vector<StoredRecord>* out) override;
+  Status ReadDeliveries(std::string_view recipient, uint64_t after,
+                        size_t limit,
+                        std::vector<StoredDisclosure>* out) override;
+  StatusOr<uint64_t> RecipientHead(std::string_view recipient) override;
+  Status ReadDisclosures(std::string_view participant, uint64_t after_id,
+                         size_t limit,
+                         std::vector<StoredDisclosure>* out) override;
 
   const std::string& path() const { return path_; }
   bool read_only() const { return read_only_; }
@@ -102,7 +114,17 @@ class SqliteLogStore final : public LogStore {
   Status LoadHead();
   Status Exec(std::string_view sql);
   Status Step(sqlite3_stmt* stmt, std::string_view what);
-  StatusOr<LogHead> AppendLocked(const Batch& batch, int64_t recorded_at_us);
+  StatusOr<LogHead> AppendLocked(const Batch& batch, int64_t recorded_at_us,
+                                 std::vector<uint64_t>* recipient_sequences);
+  // Inserts the batch's disclosures inside the open transaction; `first`
+  // is the sequence of the batch's first record.
+  Status InsertDisclosures(const Batch& batch, uint64_t first,
+                           int64_t decided_at_us,
+                           std::vector<uint64_t>* recipient_sequences);
+  StatusOr<uint64_t> RecipientHeadLocked(std::string_view recipient);
+  Status ReadRecords(sqlite3_stmt* stmt, std::vector<StoredRecord>* out);
+  Status ReadDisclosureRows(sqlite3_stmt* stmt,
+                            std::vector<StoredDisclosure>* out);
   // Rolls back the open transaction, if any, and returns `cause`.
   Status Abandon(Status cause);
 
@@ -120,6 +142,14 @@ class SqliteLogStore final : public LogStore {
   Statement read_;
   Statement head_;
   Statement count_rejections_;
+  Statement read_replay_;
+  Statement insert_disclosure_;
+  Statement read_deliveries_;
+  Statement read_disclosures_;
+  Statement recipient_head_;
+  // Last recipient sequence per recipient, as committed; entries are loaded
+  // on first use and the map is cleared whenever a commit fails.
+  std::map<std::string, uint64_t, std::less<>> recipient_heads_;
   // The writer's view of the last committed record. Stale only after a
   // COMMIT whose outcome is unknown or a conflict with another writer; then
   // it is reloaded from the file before it is used again.

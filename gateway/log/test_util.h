@@ -10,37 +10,14 @@
 #include <filesystem>
 #include <string>
 
+#include "common/testing/temp_dir.h"
 #include "gateway/log/log_store.h"
 #include "gateway/log/payload_type.h"
 #include "samverkan/v1/envelope.pb.h"
 
 namespace samverkan::gateway::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = getenv("TMPDIR");
-    std::string pattern =
-        std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-        "/samverkan_log_test.XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp failed for " << pattern;
-    }
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using ::samverkan::testing::TempDir;
 
 // Record number `n`: event_id "evt-<n>", one of a few participants.
 inline NewRecord MakeRecord(int n, v1::RecordKind kind = v1::EVENT) {

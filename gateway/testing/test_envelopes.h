@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gateway/auth/key_registry.h"
 #include "samverkan/v1/envelope.pb.h"
@@ -45,6 +47,46 @@ inline v1::Envelope MakeEnvelope(const std::string& organisation) {
   h->mutable_observed_on()->set_month(11);
   h->mutable_observed_on()->set_day(2);
   h->set_work_capacity_affected(true);
+  return e;
+}
+
+// Consent that permits everything among the plan's parties, from `org`.
+inline v1::Envelope MakeConsentGranted(const std::string& org,
+                                       const std::string& participant,
+                                       const std::string& consent_id) {
+  v1::Envelope e = MakeEnvelope(org);
+  e.set_participant_id(participant);
+  auto* c = e.mutable_consent_granted();
+  c->set_consent_id(consent_id);
+  c->set_recorded_by(org);
+  c->set_legal_basis(v1::SIP_CONSENT);
+  c->add_provisions()->set_type(v1::PERMIT);
+  return e;
+}
+
+inline v1::Envelope MakeConsentWithdrawn(const std::string& org,
+                                         const std::string& participant,
+                                         const std::string& consent_id) {
+  v1::Envelope e = MakeEnvelope(org);
+  e.set_participant_id(participant);
+  e.mutable_consent_withdrawn()->set_consent_id(consent_id);
+  return e;
+}
+
+// A plan opened by `parties[0]`, who also coordinates it.
+inline v1::Envelope MakePlanOpened(
+    const std::string& participant,
+    const std::vector<std::pair<std::string, v1::PartyKind>>& parties) {
+  v1::Envelope e = MakeEnvelope(parties.front().first);
+  e.set_participant_id(participant);
+  auto* p = e.mutable_plan_opened();
+  p->set_plan_id("sip-" + participant);
+  p->set_coordinating_organisation(parties.front().first);
+  for (const auto& [org, kind] : parties) {
+    auto* party = p->add_parties();
+    party->set_organisation(org);
+    party->set_kind(kind);
+  }
   return e;
 }
 

@@ -16,6 +16,7 @@ StatusOr<GatewayAddress> LoadGatewayAddress(const std::string& path) {
   GatewayAddress a;
   a.ingress = t["ingress"].value_or(std::string());
   a.query = t["query"].value_or(std::string());
+  a.delivery = t["delivery"].value_or(std::string());
   a.server_public_key = t["server_public_key"].value_or(std::string());
   if (a.ingress.empty() || a.query.empty() || a.server_public_key.empty()) {
     return InvalidArgumentError(

@@ -12,6 +12,7 @@ namespace samverkan::client {
 struct GatewayAddress {
   std::string ingress;
   std::string query;
+  std::string delivery;  // empty when the ready file predates deliveries
   std::string server_public_key;
 };
 

@@ -1,20 +1,17 @@
 // SUBMIT frames out, acknowledgements in (docs/protocol.md).
 #include "services/client/gateway_client.h"
 
+#include "services/client/connect.h"
+
 namespace samverkan::client {
 
 StatusOr<std::unique_ptr<GatewayClient>> GatewayClient::Connect(
     transport::TransportContext& context, const std::string& endpoint,
     const std::string& server_public_key,
     const transport::CurveKeypair& keypair) {
-  transport::CurveDealerOptions options;
-  options.server_public_key = server_public_key;
-  options.keypair = keypair;
-  options.send_hwm = 100000;
-  options.receive_hwm = 100000;
-  auto dealer = transport::CurveDealer::Create(context, options);
+  auto dealer =
+      ConnectDealer(context, endpoint, server_public_key, keypair, 100000);
   if (!dealer.ok()) return dealer.status();
-  if (Status s = dealer->Connect(endpoint); !s.ok()) return s;
   return std::unique_ptr<GatewayClient>(new GatewayClient(std::move(*dealer)));
 }
 

@@ -2,18 +2,17 @@
 // request) are skipped by correlation.
 #include "services/client/query_client.h"
 
+#include "services/client/connect.h"
+
 namespace samverkan::client {
 
 StatusOr<std::unique_ptr<QueryClient>> QueryClient::Connect(
     transport::TransportContext& context, const std::string& endpoint,
     const std::string& server_public_key,
     const transport::CurveKeypair& keypair) {
-  transport::CurveDealerOptions options;
-  options.server_public_key = server_public_key;
-  options.keypair = keypair;
-  auto dealer = transport::CurveDealer::Create(context, options);
+  auto dealer =
+      ConnectDealer(context, endpoint, server_public_key, keypair, 1000);
   if (!dealer.ok()) return dealer.status();
-  if (Status s = dealer->Connect(endpoint); !s.ok()) return s;
   return std::unique_ptr<QueryClient>(new QueryClient(std::move(*dealer)));
 }
 

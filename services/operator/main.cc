@@ -37,6 +37,11 @@ int main(int argc, char** argv) {
   tail->add_flag("-f,--follow", follow, "Keep printing new records");
   auto* stats = app.add_subcommand("stats", "Head, commits and rejections");
   auto* verify = app.add_subcommand("verify", "Walk and check the hash chain");
+  std::string participant;
+  auto* report = app.add_subcommand(
+      "report", "Who received what about a participant, when and why");
+  report->add_option("participant", participant, "The participant pseudonym")
+      ->required();
   CLI11_PARSE(app, argc, argv);
 
   client::GatewayAddress address;
@@ -78,5 +83,9 @@ int main(int argc, char** argv) {
                               std::cout);
   if (*stats) return operator_cli::Stats(**client, options, std::cout);
   if (*verify) return operator_cli::Verify(**client, options, std::cout);
+  if (*report) {
+    return operator_cli::DisclosureReport(**client, participant, options,
+                                          std::cout);
+  }
   return 2;
 }

@@ -148,4 +148,44 @@ int Verify(client::QueryClient& client, const OutputOptions& options,
   }
 }
 
+int DisclosureReport(client::QueryClient& client,
+                     const std::string& participant,
+                     const OutputOptions& options, std::ostream& out) {
+  uint64_t after = 0;
+  size_t shown = 0;
+  while (true) {
+    v1::QueryRequest request;
+    request.mutable_disclosure_report()->set_participant_id(participant);
+    request.mutable_disclosure_report()->set_after_id(after);
+    auto reply = client.Query(request, kTimeout);
+    if (Failed(reply, out)) return 2;
+    const auto& entries = reply->disclosure_report().entries();
+    for (const v1::DisclosureEntry& e : entries) {
+      after = e.id();
+      ++shown;
+      if (options.json) {
+        out << Json(e) << "\n";
+        continue;
+      }
+      auto join = [](const auto& list) {
+        std::string s;
+        for (const auto& item : list) s += (s.empty() ? "" : ",") + item;
+        return s.empty() ? std::string("-") : s;
+      };
+      out << TimeUtil::ToString(e.decided_at()) << "  #" << e.log_sequence()
+          << " " << e.payload_type() << " from " << e.source_organisation()
+          << " -> " << e.recipient() << ": "
+          << (e.delivered() ? "DELIVERED" : "WITHHELD") << "  categories "
+          << join(e.categories()) << "  withheld "
+          << join(e.withheld_categories()) << "  consent "
+          << join(e.consent_ids()) << "  (" << e.reason() << ")\n";
+    }
+    if (entries.empty()) break;
+  }
+  if (!options.json && shown == 0) {
+    out << "no disclosure decisions about " << participant << "\n";
+  }
+  return 0;
+}
+
 }  // namespace samverkan::operator_cli

@@ -31,6 +31,13 @@ int Stats(client::QueryClient& client, const OutputOptions& options,
 int Verify(client::QueryClient& client, const OutputOptions& options,
            std::ostream& out);
 
+// Prints every disclosure decision about a participant, oldest first: who
+// received which event type with which categories, when, under which consent,
+// and what was withheld.
+int DisclosureReport(client::QueryClient& client,
+                     const std::string& participant,
+                     const OutputOptions& options, std::ostream& out);
+
 }  // namespace samverkan::operator_cli
 
 #endif  // SAMVERKAN_SERVICES_OPERATOR_OPERATOR_COMMANDS_H_

@@ -1,0 +1,66 @@
+// Permission × redaction per recipient; the sentences go to the participant's
+// disclosure report, so they are written for a person.
+#include "gateway/disclosure_planner.h"
+
+#include "gateway/consent/redactor.h"
+
+namespace samverkan::gateway {
+
+std::string JoinCategories(const std::set<v1::DataCategory>& categories) {
+  std::string out;
+  for (v1::DataCategory c : categories) {
+    if (!out.empty()) out += ",";
+    out += v1::DataCategory_Name(c);
+  }
+  return out;
+}
+
+namespace {
+
+std::string Join(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
+  return out;
+}
+
+}  // namespace
+
+void DisclosurePlanner::Decide(const v1::Envelope& e, size_t record_index,
+                               std::vector<Disclosure>* out) const {
+  const Plan* plan = state_->plans().OpenPlan(e.participant_id());
+  if (plan == nullptr) return;
+  const CivilDate today = state_->Today();
+  for (const v1::PlanParty& party : plan->parties) {
+    const std::string& recipient = party.organisation();
+    if (recipient == e.source_organisation()) continue;
+    Permission permission = state_->consents().Permitted(
+        e.participant_id(), e.source_organisation(), recipient,
+        v1::COORDINATION, today);
+    v1::Envelope redacted;
+    RedactionResult result = Redact(e, permission.categories, &redacted);
+    Disclosure& d = out->emplace_back();
+    d.record_index = record_index;
+    d.recipient = recipient;
+    // An event with no fields set still tells its type: it goes to whoever
+    // may see anything of this participant from this source.
+    d.delivered = result.any_payload_field ||
+                  (result.withheld.empty() && !permission.categories.empty());
+    d.categories = JoinCategories(result.disclosed);
+    d.withheld_categories = JoinCategories(result.withheld);
+    if (d.delivered) {
+      d.consent_ids = Join(permission.consent_ids);
+      d.body = redacted.SerializeAsString();
+      d.reason = "COORDINATION, under consent " + d.consent_ids;
+      if (!result.withheld.empty()) {
+        d.reason += "; withheld: " + d.withheld_categories;
+      }
+    } else {
+      d.reason = "no active consent lets " + recipient + " receive " +
+                 (d.withheld_categories.empty() ? std::string("this event")
+                                                : d.withheld_categories) +
+                 " from " + e.source_organisation();
+    }
+  }
+}
+
+}  // namespace samverkan::gateway

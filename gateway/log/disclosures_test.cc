@@ -1,0 +1,120 @@
+// Disclosure decisions and per-recipient sequences: committed with the batch,
+// numbered without holes per recipient across batches, restarts and failed
+// commits; read back per recipient (deliveries) and per participant (report).
+#include <gtest/gtest.h>
+
+#include "gateway/log/sqlite_log_store.h"
+#include "gateway/log/test_util.h"
+
+namespace samverkan::gateway {
+namespace {
+
+using testing::MakeRecord;
+using testing::TempDir;
+
+Disclosure Decide(size_t index, const std::string& recipient, bool delivered) {
+  Disclosure d;
+  d.record_index = index;
+  d.recipient = recipient;
+  d.delivered = delivered;
+  d.categories = delivered ? "HEALTH_STATUS" : "";
+  d.withheld_categories = "HEALTH_DETAILS";
+  d.consent_ids = "c-1";
+  d.reason = delivered ? "" : "no consent covers this recipient";
+  d.body = delivered ? "redacted-" + std::to_string(index) : "";
+  return d;
+}
+
+TEST(DisclosuresTest, RecipientSequencesAreConsecutivePerRecipient) {
+  TempDir dir;
+  auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
+  ASSERT_TRUE(store.ok());
+  Batch batch;
+  for (int i = 0; i < 3; ++i) batch.records.push_back(MakeRecord(i));
+  batch.disclosures = {Decide(0, "kommun", true), Decide(0, "af", false),
+                       Decide(1, "kommun", true), Decide(2, "fk", true)};
+  std::vector<uint64_t> assigned;
+  ASSERT_TRUE((*store)->Append(batch, 7, &assigned).ok());
+  EXPECT_EQ(assigned, (std::vector<uint64_t>{1, 0, 2, 1}));
+
+  Batch next;
+  next.records.push_back(MakeRecord(3));
+  next.disclosures = {Decide(0, "kommun", true)};
+  ASSERT_TRUE((*store)->Append(next, 8, &assigned).ok());
+  EXPECT_EQ(assigned, (std::vector<uint64_t>{3}));
+
+  std::vector<StoredDisclosure> deliveries;
+  ASSERT_TRUE((*store)->ReadDeliveries("kommun", 1, 10, &deliveries).ok());
+  ASSERT_EQ(deliveries.size(), 2u);
+  EXPECT_EQ(deliveries[0].recipient_sequence, 2u);
+  EXPECT_EQ(deliveries[0].log_sequence, 2u);
+  EXPECT_EQ(deliveries[0].body, "redacted-1");
+  EXPECT_EQ(deliveries[1].log_sequence, 4u);
+  EXPECT_EQ(*(*store)->RecipientHead("kommun"), 3u);
+  EXPECT_EQ(*(*store)->RecipientHead("nobody"), 0u);
+}
+
+TEST(DisclosuresTest, NumberingSurvivesRestartAndFailedBatches) {
+  TempDir dir;
+  {
+    auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
+    Batch batch;
+    batch.records.push_back(MakeRecord(1));
+    batch.disclosures = {Decide(0, "kommun", true)};
+    ASSERT_TRUE((*store)->Append(batch, 1).ok());
+    // A failing batch (duplicate event id) must not consume a number.
+    Batch bad;
+    bad.records.push_back(MakeRecord(1));
+    bad.disclosures = {Decide(0, "kommun", true)};
+    ASSERT_FALSE((*store)->Append(bad, 2).ok());
+  }
+  auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
+  Batch batch;
+  batch.records.push_back(MakeRecord(2));
+  batch.disclosures = {Decide(0, "kommun", true)};
+  std::vector<uint64_t> assigned;
+  ASSERT_TRUE((*store)->Append(batch, 3, &assigned).ok());
+  EXPECT_EQ(assigned, (std::vector<uint64_t>{2}));
+}
+
+TEST(DisclosuresTest, ReportListsEveryDecisionAboutAParticipantInOrder) {
+  TempDir dir;
+  auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
+  Batch batch;
+  batch.records.push_back(MakeRecord(7));  // participant p-1000
+  batch.records.push_back(MakeRecord(1));  // participant p-1001
+  batch.disclosures = {Decide(0, "kommun", true), Decide(0, "af", false),
+                       Decide(1, "kommun", true)};
+  ASSERT_TRUE((*store)->Append(batch, 5).ok());
+  std::vector<StoredDisclosure> report;
+  ASSERT_TRUE((*store)->ReadDisclosures("p-1000", 0, 100, &report).ok());
+  ASSERT_EQ(report.size(), 2u);
+  EXPECT_EQ(report[0].recipient, "kommun");
+  EXPECT_TRUE(report[0].delivered);
+  EXPECT_EQ(report[0].payload_type, "health_deteriorated");
+  EXPECT_EQ(report[0].decided_at_us, 5);
+  EXPECT_EQ(report[1].recipient, "af");
+  EXPECT_FALSE(report[1].delivered);
+  EXPECT_EQ(report[1].recipient_sequence, 0u);
+  EXPECT_EQ(report[1].reason, "no consent covers this recipient");
+  EXPECT_EQ(report[1].body, "");
+}
+
+TEST(DisclosuresTest, ReplayReadsOnlyMarkedRecords) {
+  TempDir dir;
+  auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
+  Batch batch;
+  for (int i = 0; i < 5; ++i) {
+    batch.records.push_back(MakeRecord(i));
+    batch.records.back().replay = i % 2 == 0;
+  }
+  ASSERT_TRUE((*store)->Append(batch, 1).ok());
+  std::vector<StoredRecord> replay;
+  ASSERT_TRUE((*store)->ReadReplay(2, 100, &replay).ok());
+  ASSERT_EQ(replay.size(), 2u);
+  EXPECT_EQ(replay[0].sequence, 3u);
+  EXPECT_EQ(replay[1].sequence, 5u);
+}
+
+}  // namespace
+}  // namespace samverkan::gateway

@@ -1,0 +1,61 @@
+// samverkan-inbox: receives a party's deliveries into a JSON-lines file and
+// resumes after a restart exactly where the file ends.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "common/transport/curve_keys.h"
+#include "services/client/delivery_client.h"
+#include "services/client/gateway_address.h"
+#include "services/inbox/inbox_file.h"
+
+namespace {
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace samverkan;
+  CLI::App app{"Receive this party's deliveries into a JSON-lines inbox"};
+  std::string gateway_file, key_file, out_path;
+  app.add_option("--gateway", gateway_file, "The gateway's ready file")
+      ->required();
+  app.add_option("--key", key_file, "This party's keypair file")->required();
+  app.add_option("--out", out_path, "The inbox file (JSON lines)")->required();
+  CLI11_PARSE(app, argc, argv);
+
+  auto address = client::LoadGatewayAddress(gateway_file);
+  auto keypair = transport::LoadKeypairFile(key_file);
+  auto inbox = inbox::InboxFile::Open(out_path);
+  for (const Status* s :
+       {&address.status(), &keypair.status(), &inbox.status()}) {
+    if (!s->ok()) {
+      std::cerr << s->message() << "\n";
+      return 2;
+    }
+  }
+  transport::TransportContext context;
+  auto deliveries = client::DeliveryClient::Connect(context, address->delivery,
+                                                    address->server_public_key,
+                                                    *keypair, (*inbox)->last());
+  if (!deliveries.ok()) {
+    std::cerr << deliveries.status().message() << "\n";
+    return 2;
+  }
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  while (!g_stop.load()) {
+    auto d = (*deliveries)->Next(std::chrono::milliseconds(200));
+    bool wrote = false;
+    while (d) {
+      if (Status s = (*inbox)->Append(*d); !s.ok()) {
+        std::cerr << s.message() << "\n";
+        return 1;
+      }
+      wrote = true;
+      d = (*deliveries)->Next(std::chrono::milliseconds(0));
+    }
+    if (wrote) (void)(*inbox)->Sync();
+  }
+  return 0;
+}
