@@ -15,17 +15,10 @@
 #include <zmq.hpp>
 
 #include "bench/gateway_process.h"
+#include "bench/stats.h"
 
 namespace samverkan::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             Clock::now().time_since_epoch())
-      .count();
-}
 
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }

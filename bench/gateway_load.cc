@@ -10,18 +10,11 @@
 #include <thread>
 #include <vector>
 
+#include "bench/stats.h"
 #include "services/client/gateway_client.h"
 
 namespace samverkan::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             Clock::now().time_since_epoch())
-      .count();
-}
 
 std::string Describe(const v1::SubmitReply& reply) {
   if (reply.outcome() == v1::ACCEPTED) return "a duplicate";

@@ -2,10 +2,18 @@
 #ifndef SAMVERKAN_BENCH_STATS_H_
 #define SAMVERKAN_BENCH_STATS_H_
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
 namespace samverkan::bench {
+
+// Monotonic nanoseconds, the one clock every bench figure is measured with.
+inline int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 struct LatencySummary {
   double p50_us = 0;

@@ -16,8 +16,8 @@ std::string DeterministicUuid(std::string_view seed) {
   Digest d = h.Finish();
   d[6] = static_cast<uint8_t>((d[6] & 0x0f) | 0x80);  // version 8
   d[8] = static_cast<uint8_t>((d[8] & 0x3f) | 0x80);  // RFC variant
-  std::string hex = ToHex(std::string_view(
-      reinterpret_cast<const char*>(d.data()), 16));
+  std::string hex =
+      ToHex(std::string_view(reinterpret_cast<const char*>(d.data()), 16));
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
          "-" + hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
@@ -41,8 +41,8 @@ StatusOr<v1::Envelope> ParseEventLine(std::string_view line,
   }
   if (e.schema_version() == 0) e.set_schema_version(defaults.schema_version);
   if (e.event_id().empty()) {
-    e.set_event_id(DeterministicUuid(e.source_organisation() + "\n" +
-                                     std::string(line)));
+    e.set_event_id(
+        DeterministicUuid(e.source_organisation() + "\n" + std::string(line)));
   }
   return e;
 }

@@ -64,8 +64,9 @@ TEST(JsonEventsTest, ReplyIsOneJsonObject) {
   reply.set_outcome(v1::REJECTED);
   reply.set_code(v1::NOT_AUTHORISED);
   reply.set_message("no");
-  EXPECT_EQ(ReplyToJson(7, reply),
-            R"({"line":7,"reply":{"outcome":"REJECTED","code":"NOT_AUTHORISED","message":"no"}})");
+  EXPECT_EQ(
+      ReplyToJson(7, reply),
+      R"({"line":7,"reply":{"outcome":"REJECTED","code":"NOT_AUTHORISED","message":"no"}})");
 }
 
 }  // namespace

@@ -81,8 +81,10 @@ int main(int argc, char** argv) {
     if (json) {
       std::cout << agency::ReplyToJson(line_number, *reply) << std::endl;
     } else if (reply->outcome() == v1::ACCEPTED) {
-      std::cout << "line " << line_number << "  ACCEPTED  #" << reply->sequence()
-                << (reply->duplicate() ? " (duplicate: already in the log)" : "")
+      std::cout << "line " << line_number << "  ACCEPTED  #"
+                << reply->sequence()
+                << (reply->duplicate() ? " (duplicate: already in the log)"
+                                       : "")
                 << std::endl;
     } else {
       std::cout << "line " << line_number << "  REJECTED  "

@@ -40,8 +40,8 @@ TEST(SchemaTest, EachEventTypeAppearsOnceInTheEnvelope) {
   for (int i = 0; i < oneof->field_count(); ++i) {
     ASSERT_EQ(oneof->field(i)->type(),
               google::protobuf::FieldDescriptor::TYPE_MESSAGE);
-    EXPECT_TRUE(types.insert(oneof->field(i)->message_type()->full_name())
-                    .second)
+    EXPECT_TRUE(
+        types.insert(oneof->field(i)->message_type()->full_name()).second)
         << oneof->field(i)->name();
   }
 }
