@@ -8,7 +8,7 @@ packages=(
   g++ cmake make pkg-config
   libzmq3-dev cppzmq-dev libsodium-dev
   libprotobuf-dev protobuf-compiler
-  libspdlog-dev libgtest-dev
+  libspdlog-dev libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3
   libcli11-dev libtomlplusplus-dev
 )

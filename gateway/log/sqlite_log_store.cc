@@ -61,7 +61,7 @@ CREATE TABLE disclosures(
 CREATE UNIQUE INDEX deliveries_by_recipient
   ON disclosures(recipient, recipient_sequence)
   WHERE recipient_sequence IS NOT NULL;
-CREATE INDEX disclosures_by_participant ON disclosures(participant_id, id);
+CREATE INDEX disclosures_by_record ON disclosures(log_sequence);
 CREATE TABLE audit(
   id INTEGER PRIMARY KEY,
   at_us INTEGER NOT NULL,
@@ -367,9 +367,12 @@ Status SqliteLogStore::PrepareStatements() {
       std::string(kDisclosureColumns) +
       "WHERE recipient = ?1 AND recipient_sequence > ?2 "
       "ORDER BY recipient_sequence LIMIT ?3";
-  const std::string disclosures = std::string(kDisclosureColumns) +
-                                  "WHERE participant_id = ?1 AND id > ?2 "
-                                  "ORDER BY id LIMIT ?3";
+  // Through the participant's records: both indexes used here grow in
+  // sequence order or once per event, never once per recipient.
+  const std::string disclosures =
+      std::string(kDisclosureColumns) +
+      "WHERE log_sequence IN (SELECT sequence FROM records "
+      "WHERE participant_id = ?1) AND id > ?2 ORDER BY id LIMIT ?3";
   if (Status s = Prepare(deliveries, &read_deliveries_); !s.ok()) return s;
   if (Status s = Prepare(disclosures, &read_disclosures_); !s.ok()) return s;
   for (const auto& [sql, stmt] : reads) {
