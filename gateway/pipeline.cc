@@ -43,7 +43,6 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   std::vector<v1::SubmitReply> replies(subs.size());
   // For each reply: the index of its record in the batch, or -1.
   std::vector<long> record_of(subs.size(), -1);
-  std::vector<uint64_t> rejected_codes;
   Batch batch;
   batch_.Clear();
   deliveries_.clear();
@@ -61,7 +60,8 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
     switch (v.kind()) {
       case Verdict::Kind::kContinue: {
         record_of[i] = static_cast<long>(batch.records.size());
-        batch_.AddPending(s.envelope.event_id(), batch.records.size());
+        batch_.AddPending(s.envelope.event_id(), batch.records.size(),
+                          s.envelope.source_organisation());
         NewRecord& r = batch.records.emplace_back();
         r.kind = v1::EVENT;
         r.event_id = s.envelope.event_id();

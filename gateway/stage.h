@@ -79,18 +79,24 @@ class Verdict {
 // batch is still a duplicate).
 class BatchContext {
  public:
-  // Position of an accepted event within the batch's records, if any.
-  const size_t* FindPending(std::string_view event_id) const {
+  struct Pending {
+    size_t index;  // into the batch's records
+    std::string source_organisation;
+  };
+
+  const Pending* FindPending(std::string_view event_id) const {
     auto it = pending_.find(std::string(event_id));
     return it == pending_.end() ? nullptr : &it->second;
   }
-  void AddPending(std::string event_id, size_t index) {
-    pending_.emplace(std::move(event_id), index);
+  void AddPending(std::string event_id, size_t index,
+                  std::string source_organisation) {
+    pending_.emplace(std::move(event_id),
+                     Pending{index, std::move(source_organisation)});
   }
   void Clear() { pending_.clear(); }
 
  private:
-  std::unordered_map<std::string, size_t> pending_;
+  std::unordered_map<std::string, Pending> pending_;
 };
 
 class Stage {

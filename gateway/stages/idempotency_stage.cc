@@ -2,11 +2,25 @@
 #include "gateway/stages/idempotency_stage.h"
 
 namespace samverkan::gateway {
+namespace {
+
+// Another organisation reusing an id must not learn the original's fate.
+Verdict ReusedByAnother(const std::string& id) {
+  return Verdict::Reject(v1::MALFORMED,
+                         "event_id " + id +
+                             " is already used by another organisation; "
+                             "event ids must be unique UUIDs");
+}
+
+}  // namespace
 
 Verdict IdempotencyStage::Process(Submission& s, BatchContext& batch) {
   const std::string& id = s.envelope.event_id();
-  if (const size_t* index = batch.FindPending(id)) {
-    return Verdict::DuplicateInBatch(*index);
+  if (const BatchContext::Pending* pending = batch.FindPending(id)) {
+    if (pending->source_organisation != s.peer->organisation) {
+      return ReusedByAnother(id);
+    }
+    return Verdict::DuplicateInBatch(pending->index);
   }
   StatusOr<std::optional<uint64_t>> found = store_->FindEvent(id);
   if (!found.ok()) {
@@ -21,13 +35,8 @@ Verdict IdempotencyStage::Process(Submission& s, BatchContext& batch) {
                            "the log could not be read to check for a "
                            "duplicate; send the event again later");
   }
-  // Another organisation reusing an id must not learn the original's fate.
   if (original.front().source_organisation != s.peer->organisation) {
-    return Verdict::Reject(
-        v1::MALFORMED,
-        "event_id " + id +
-            " is already used by another organisation; event ids must be "
-            "unique UUIDs");
+    return ReusedByAnother(id);
   }
   return Verdict::AlreadyAccepted(**found);
 }

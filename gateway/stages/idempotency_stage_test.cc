@@ -65,10 +65,23 @@ TEST_F(IdempotencyStageTest, PendingEventInTheSameBatchIsADuplicate) {
   Submission s;
   s.peer = &region_;
   s.envelope = testing::MakeEnvelope("region-orebro");
-  batch.AddPending(s.envelope.event_id(), 7);
+  batch.AddPending(s.envelope.event_id(), 7, "region-orebro");
   Verdict v = stage.Process(s, batch);
   ASSERT_EQ(v.kind(), Verdict::Kind::kAnswer);
   EXPECT_EQ(v.pending_index(), std::optional<size_t>(7));
+}
+
+TEST_F(IdempotencyStageTest, PendingIdOfAnotherOrganisationIsRefused) {
+  Party kommun = testing::MakeParty("kommun-orebro", v1::MUNICIPALITY);
+  IdempotencyStage stage(store_.get());
+  BatchContext batch;
+  Submission s;
+  s.peer = &kommun;
+  s.envelope = testing::MakeEnvelope("kommun-orebro");
+  batch.AddPending(s.envelope.event_id(), 3, "region-orebro");
+  Verdict v = stage.Process(s, batch);
+  ASSERT_EQ(v.kind(), Verdict::Kind::kReject);
+  EXPECT_EQ(v.code(), v1::MALFORMED);
 }
 
 TEST_F(IdempotencyStageTest, IdReusedByAnotherOrganisationIsRefused) {
