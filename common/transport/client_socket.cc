@@ -94,20 +94,8 @@ std::optional<std::vector<std::string>> CurveDealer::TryReceive() {
 
 std::optional<std::vector<std::string>> CurveDealer::Receive(
     std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  try {
-    for (;;) {
-      if (auto m = TryReceive()) return m;
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      zmq::pollitem_t item{impl_->socket.handle(), 0, ZMQ_POLLIN, 0};
-      zmq::poll(&item, 1, left);
-    }
-  } catch (const zmq::error_t& e) {
-    if (e.num() != EINTR) spdlog::error("transport: poll failed: {}", e.what());
-  }
-  return std::nullopt;
+  return internal::ReceiveWithin(impl_->socket, timeout,
+                                 [this] { return TryReceive(); });
 }
 
 void* CurveDealer::handle() const { return impl_->socket.handle(); }

@@ -4,7 +4,12 @@
 #ifndef SAMVERKAN_COMMON_TRANSPORT_ZMQ_INTERNAL_H_
 #define SAMVERKAN_COMMON_TRANSPORT_ZMQ_INTERNAL_H_
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <zmq.hpp>
@@ -30,6 +35,28 @@ inline constexpr int kZapEnforceDomainOption = 93;
 
 inline Status ZmqError(std::string_view what, const zmq::error_t& e) {
   return UnavailableError(std::string(what) + ": " + e.what());
+}
+
+// Calls `try_receive` until it yields a message or `timeout` has passed,
+// sleeping in zmq_poll on `socket` in between; the one blocking receive of
+// both socket kinds.
+template <typename TryReceive>
+auto ReceiveWithin(zmq::socket_t& socket, std::chrono::milliseconds timeout,
+                   TryReceive try_receive) -> decltype(try_receive()) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  try {
+    for (;;) {
+      if (auto m = try_receive()) return m;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&item, 1, left);
+    }
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) spdlog::error("transport: poll failed: {}", e.what());
+  }
+  return std::nullopt;
 }
 
 }  // namespace samverkan::transport::internal
