@@ -5,26 +5,9 @@
 
 #include <algorithm>
 
+#include "gateway/disclosure_planner.h"
+
 namespace samverkan::gateway {
-namespace {
-
-std::set<v1::DataCategory> ParseCategories(const std::string& csv) {
-  std::set<v1::DataCategory> out;
-  size_t start = 0;
-  while (start < csv.size()) {
-    size_t comma = csv.find(',', start);
-    if (comma == std::string::npos) comma = csv.size();
-    v1::DataCategory c;
-    if (v1::DataCategory_Parse(csv.substr(start, comma - start), &c)) {
-      out.insert(c);
-    }
-    start = comma + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
 DeliveryServer::DeliveryServer(transport::CurveRouter socket,
                                const KeyRegistry* registry, LogStore* store,
                                const ParticipantState* state)

@@ -15,6 +15,27 @@ std::string JoinCategories(const std::set<v1::DataCategory>& categories) {
   return out;
 }
 
+std::vector<std::string> SplitList(const std::string& csv) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < csv.size()) {
+    size_t comma = csv.find(',', start);
+    if (comma == std::string::npos) comma = csv.size();
+    if (comma > start) out.push_back(csv.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::set<v1::DataCategory> ParseCategories(const std::string& csv) {
+  std::set<v1::DataCategory> out;
+  for (const std::string& name : SplitList(csv)) {
+    v1::DataCategory c;
+    if (v1::DataCategory_Parse(name, &c)) out.insert(c);
+  }
+  return out;
+}
+
 namespace {
 
 std::string Join(const std::vector<std::string>& ids) {

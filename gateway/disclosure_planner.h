@@ -27,8 +27,11 @@ class DisclosurePlanner {
   const ParticipantState* state_;
 };
 
-// "HEALTH_STATUS,PLAN"
+// "HEALTH_STATUS,PLAN": how categories and consent ids are stored in a
+// Disclosure, and back.
 std::string JoinCategories(const std::set<v1::DataCategory>& categories);
+std::vector<std::string> SplitList(const std::string& csv);
+std::set<v1::DataCategory> ParseCategories(const std::string& csv);
 
 }  // namespace samverkan::gateway
 

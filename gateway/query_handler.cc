@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "gateway/disclosure_planner.h"
 #include "gateway/log/verifier.h"
 
 namespace samverkan::gateway {
@@ -18,17 +19,6 @@ v1::QueryReply Error(v1::RejectionCode code, std::string message) {
 void SetMicros(int64_t us, google::protobuf::Timestamp* t) {
   t->set_seconds(us / 1000000);
   t->set_nanos(static_cast<int32_t>(us % 1000000) * 1000);
-}
-
-void SplitInto(const std::string& csv,
-               google::protobuf::RepeatedPtrField<std::string>* out) {
-  size_t start = 0;
-  while (start < csv.size()) {
-    size_t comma = csv.find(',', start);
-    if (comma == std::string::npos) comma = csv.size();
-    if (comma > start) out->Add(csv.substr(start, comma - start));
-    start = comma + 1;
-  }
 }
 
 }  // namespace
@@ -146,9 +136,12 @@ v1::QueryReply QueryHandler::DisclosureReport(
     e->set_recipient(d.recipient);
     e->set_delivered(d.delivered);
     e->set_recipient_sequence(d.recipient_sequence);
-    SplitInto(d.categories, e->mutable_categories());
-    SplitInto(d.withheld_categories, e->mutable_withheld_categories());
-    SplitInto(d.consent_ids, e->mutable_consent_ids());
+    for (auto& item : SplitList(d.categories))
+      e->add_categories(std::move(item));
+    for (auto& item : SplitList(d.withheld_categories))
+      e->add_withheld_categories(std::move(item));
+    for (auto& item : SplitList(d.consent_ids))
+      e->add_consent_ids(std::move(item));
     e->set_reason(d.reason);
   }
   return reply;
