@@ -1,7 +1,8 @@
 // The narrow interface between the gateway and its durable store (DESIGN §3):
 // append a batch of records together with what they cause in one transaction,
-// read ranges back, look up an event id. SQLite is one implementation; nothing
-// SQLite-specific may appear here, so another backend can replace it.
+// read ranges back, look up an event id, read and write projections. SQLite
+// is one implementation; nothing SQLite-specific may appear here, so another
+// backend can replace it.
 #ifndef SAMVERKAN_GATEWAY_LOG_LOG_STORE_H_
 #define SAMVERKAN_GATEWAY_LOG_LOG_STORE_H_
 
@@ -88,14 +89,26 @@ struct StoredDisclosure {
   std::string body;
 };
 
+// The latest state of one projection row (e.g. one participant's benefit
+// ledger), keyed by `key`; written in the same transaction as the records
+// that changed it, so it is never ahead of or behind the log.
+struct ProjectionRow {
+  std::string key;
+  uint64_t at_sequence = 0;  // the last record whose effect it includes
+  std::string bytes;         // opaque to the store
+};
+
 // Everything one group commit makes durable, atomically.
 struct Batch {
   std::vector<NewRecord> records;
   std::vector<AuditEntry> audit;
   std::vector<Disclosure> disclosures;
+  // Upserted by key; a later row for the same key wins.
+  std::vector<ProjectionRow> projections;
 
   bool empty() const {
-    return records.empty() && audit.empty() && disclosures.empty();
+    return records.empty() && audit.empty() && disclosures.empty() &&
+           projections.empty();
   }
 };
 
@@ -143,6 +156,11 @@ class LogStore {
                                 std::vector<StoredDisclosure>* out) = 0;
   // The last recipient sequence assigned to `recipient` (0: none yet).
   virtual StatusOr<uint64_t> RecipientHead(std::string_view recipient) = 0;
+
+  // Up to `limit` projection rows with key > after_key, in key order;
+  // replaces *out. An empty after_key starts at the beginning.
+  virtual Status ReadProjections(std::string_view after_key, size_t limit,
+                                 std::vector<ProjectionRow>* out) = 0;
 
   // Every disclosure decision about `participant` with id > after_id, in
   // the order they were taken.

@@ -17,7 +17,7 @@
 namespace samverkan::gateway {
 namespace {
 
-constexpr int64_t kSchemaVersion = 1;
+constexpr int64_t kSchemaVersion = 2;
 
 // Run once, in one transaction, when the file is fresh.
 // STRICT makes SQLite refuse a value of the wrong type instead of silently
@@ -73,7 +73,12 @@ CREATE TABLE audit(
   message TEXT NOT NULL
 ) STRICT;
 CREATE INDEX audit_by_code ON audit(code);
-INSERT INTO meta(key, value) VALUES ('schema_version', 1);
+CREATE TABLE projections(
+  key TEXT PRIMARY KEY,
+  at_sequence INTEGER NOT NULL,
+  state BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('schema_version', 2);
 )sql";
 
 constexpr char kInsertRecord[] =
@@ -104,6 +109,13 @@ constexpr char kDisclosureColumns[] =
 constexpr char kRecipientHead[] =
     "SELECT coalesce(max(recipient_sequence), 0) FROM disclosures "
     "WHERE recipient = ?1 AND recipient_sequence IS NOT NULL";
+constexpr char kUpsertProjection[] =
+    "INSERT INTO projections(key, at_sequence, state) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT(key) DO UPDATE SET at_sequence = excluded.at_sequence, "
+    "state = excluded.state";
+constexpr char kReadProjections[] =
+    "SELECT key, at_sequence, state FROM projections WHERE key > ?1 "
+    "ORDER BY key LIMIT ?2";
 constexpr char kHead[] =
     "SELECT sequence, hash FROM records ORDER BY sequence DESC LIMIT 1";
 constexpr char kFindEvent[] =
@@ -362,6 +374,7 @@ Status SqliteLogStore::PrepareStatements() {
       {kCountRejections, &count_rejections_},
       {kReadReplay, &read_replay_},
       {kRecipientHead, &recipient_head_},
+      {kReadProjections, &read_projections_},
   };
   const std::string deliveries =
       std::string(kDisclosureColumns) +
@@ -380,9 +393,13 @@ Status SqliteLogStore::PrepareStatements() {
   }
   if (read_only_) return OkStatus();
   const std::pair<const char*, Statement*> writes[] = {
-      {"BEGIN IMMEDIATE", &begin_},   {"COMMIT", &commit_},
-      {"ROLLBACK", &rollback_},       {kInsertRecord, &insert_record_},
-      {kInsertAudit, &insert_audit_}, {kInsertDisclosure, &insert_disclosure_},
+      {"BEGIN IMMEDIATE", &begin_},
+      {"COMMIT", &commit_},
+      {"ROLLBACK", &rollback_},
+      {kInsertRecord, &insert_record_},
+      {kInsertAudit, &insert_audit_},
+      {kInsertDisclosure, &insert_disclosure_},
+      {kUpsertProjection, &upsert_projection_},
   };
   for (const auto& [sql, stmt] : writes) {
     if (Status s = Prepare(sql, stmt); !s.ok()) return s;
@@ -535,6 +552,10 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
     recipient_heads_.clear();
     return Abandon(std::move(s));
   }
+  if (Status s = UpsertProjections(batch); !s.ok()) {
+    recipient_heads_.clear();
+    return Abandon(std::move(s));
+  }
   if (Status s = Step(commit_.get(), "COMMIT"); !s.ok()) {
     // Whether a failed COMMIT reached the disk is unknown; ask the file.
     head_stale_ = true;
@@ -543,6 +564,49 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
   }
   head_cache_ = head;
   return head;
+}
+
+Status SqliteLogStore::UpsertProjections(const Batch& batch) {
+  // Rows are applied in batch order, so a key given twice ends up holding
+  // the later row, as LogStore promises.
+  sqlite3_stmt* stmt = upsert_projection_.get();
+  ScopedReset reset(stmt);
+  for (const ProjectionRow& row : batch.projections) {
+    int rc = BindText(stmt, 1, row.key);
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(row.at_sequence));
+    }
+    if (rc == SQLITE_OK) rc = BindBlob(stmt, 3, row.bytes);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) {
+      return FromSqlite(db_.get(), rc, "writing projection " + row.key);
+    }
+    sqlite3_reset(stmt);
+  }
+  return OkStatus();
+}
+
+Status SqliteLogStore::ReadProjections(std::string_view after_key, size_t limit,
+                                       std::vector<ProjectionRow>* out) {
+  out->clear();
+  if (limit == 0) return OkStatus();
+  std::lock_guard<std::mutex> lock(mu_);
+  sqlite3_stmt* stmt = read_projections_.get();
+  ScopedReset reset(stmt);
+  int rc = BindText(stmt, 1, after_key);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(limit));
+  if (rc != SQLITE_OK) return FromSqlite(db_.get(), rc, "reading projections");
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    ProjectionRow& row = out->emplace_back();
+    row.key = ColumnString(stmt, 0);
+    row.at_sequence = static_cast<uint64_t>(sqlite3_column_int64(stmt, 1));
+    row.bytes = ColumnString(stmt, 2);
+  }
+  if (rc != SQLITE_DONE) {
+    out->clear();
+    return FromSqlite(db_.get(), rc, "reading projections");
+  }
+  return OkStatus();
 }
 
 StatusOr<std::optional<uint64_t>> SqliteLogStore::FindEvent(

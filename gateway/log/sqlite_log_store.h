@@ -91,6 +91,8 @@ class SqliteLogStore final : public LogStore {
   Status ReadDisclosures(std::string_view participant, uint64_t after_id,
                          size_t limit,
                          std::vector<StoredDisclosure>* out) override;
+  Status ReadProjections(std::string_view after_key, size_t limit,
+                         std::vector<ProjectionRow>* out) override;
 
   const std::string& path() const { return path_; }
   bool read_only() const { return read_only_; }
@@ -122,6 +124,7 @@ class SqliteLogStore final : public LogStore {
                            int64_t decided_at_us,
                            std::vector<uint64_t>* recipient_sequences);
   StatusOr<uint64_t> RecipientHeadLocked(std::string_view recipient);
+  Status UpsertProjections(const Batch& batch);
   Status ReadRecords(sqlite3_stmt* stmt, std::vector<StoredRecord>* out);
   Status ReadDisclosureRows(sqlite3_stmt* stmt,
                             std::vector<StoredDisclosure>* out);
@@ -147,6 +150,8 @@ class SqliteLogStore final : public LogStore {
   Statement read_deliveries_;
   Statement read_disclosures_;
   Statement recipient_head_;
+  Statement upsert_projection_;
+  Statement read_projections_;
   // Last recipient sequence per recipient, as committed; entries are loaded
   // on first use and the map is cleared whenever a commit fails.
   std::map<std::string, uint64_t, std::less<>> recipient_heads_;

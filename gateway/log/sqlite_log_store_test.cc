@@ -371,5 +371,154 @@ TEST_F(SqliteLogStoreTest, SecondWriterIsRefusedThenCatchesUp) {
   EXPECT_TRUE(verdict->ok) << verdict->message;
 }
 
+ProjectionRow Row(std::string key, uint64_t at, std::string bytes) {
+  return ProjectionRow{std::move(key), at, std::move(bytes)};
+}
+
+// "key@at_sequence=bytes" per row, so one comparison checks all three.
+std::vector<std::string> Describe(const std::vector<ProjectionRow>& rows) {
+  std::vector<std::string> out;
+  for (const ProjectionRow& r : rows) {
+    out.push_back(r.key + "@" + std::to_string(r.at_sequence) + "=" + r.bytes);
+  }
+  return out;
+}
+
+std::vector<std::string> AllProjections(LogStore& store) {
+  std::vector<ProjectionRow> rows;
+  const Status s = store.ReadProjections("", 1000, &rows);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return Describe(rows);
+}
+
+TEST_F(SqliteLogStoreTest, ProjectionsSurviveReopenAndLaterBatchesReplace) {
+  {
+    auto store = OpenOrDie(Path());
+    ASSERT_NE(store, nullptr);
+    Batch batch = MakeBatch(1, 2);
+    batch.projections = {Row("ledger:p-2", 2, "b1"),
+                         Row("ledger:p-1", 1, "a1")};
+    ASSERT_TRUE(store->Append(batch, kT0).ok());
+    Batch later = MakeBatch(3, 1);
+    later.projections = {Row("ledger:p-1", 3, "a2")};
+    ASSERT_TRUE(store->Append(later, kT0 + 1).ok());
+  }
+  auto store = OpenOrDie(Path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(AllProjections(*store),
+            (std::vector<std::string>{"ledger:p-1@3=a2", "ledger:p-2@2=b1"}));
+  // A read-only instance (another process, e.g. an operator tool) sees them.
+  auto reader = OpenOrDie(Path(), ReadOnly());
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(AllProjections(*reader), AllProjections(*store));
+}
+
+TEST_F(SqliteLogStoreTest, SameKeyTwiceInOneBatchKeepsTheLaterRow) {
+  auto store = OpenOrDie(Path());
+  ASSERT_NE(store, nullptr);
+  Batch batch = MakeBatch(1, 2);
+  batch.projections = {Row("ledger:p-1", 1, "first"),
+                       Row("ledger:p-1", 2, "second")};
+  ASSERT_TRUE(store->Append(batch, kT0).ok());
+  EXPECT_EQ(AllProjections(*store),
+            std::vector<std::string>{"ledger:p-1@2=second"});
+}
+
+TEST_F(SqliteLogStoreTest, BatchOfOnlyProjectionsCommitsAndKeepsTheHead) {
+  auto store = OpenOrDie(Path());
+  ASSERT_NE(store, nullptr);
+  auto head = store->Append(MakeBatch(1, 2), kT0);
+  ASSERT_TRUE(head.ok());
+  Batch only;
+  only.projections = {Row("ledger:p-1", 2, "state")};
+  EXPECT_FALSE(only.empty());
+  auto after = store->Append(only, kT0 + 1);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->sequence, head->sequence);
+  EXPECT_EQ(after->hash, head->hash);
+
+  auto reopened = OpenOrDie(Path());
+  ASSERT_NE(reopened, nullptr);
+  auto reopened_head = reopened->Head();
+  ASSERT_TRUE(reopened_head.ok());
+  EXPECT_EQ(reopened_head->sequence, 2u);
+  EXPECT_EQ(AllProjections(*reopened),
+            std::vector<std::string>{"ledger:p-1@2=state"});
+}
+
+TEST_F(SqliteLogStoreTest, ProjectionsPageInKeyOrderEachOnce) {
+  auto store = OpenOrDie(Path());
+  ASSERT_NE(store, nullptr);
+  Batch batch;
+  for (const char* key : {"k3", "k1", "k5", "k2", "k4"}) {
+    batch.projections.push_back(Row(key, 1, "x"));
+  }
+  ASSERT_TRUE(store->Append(batch, kT0).ok());
+  std::vector<std::string> seen;
+  std::string after;
+  std::vector<ProjectionRow> page;
+  int pages = 0;
+  do {
+    ASSERT_TRUE(store->ReadProjections(after, 2, &page).ok());
+    ASSERT_LE(page.size(), 2u);
+    for (const ProjectionRow& r : page) {
+      seen.push_back(r.key);
+      after = r.key;
+    }
+    ASSERT_LT(++pages, 10) << "paging does not end";
+  } while (!page.empty());
+  EXPECT_EQ(seen, (std::vector<std::string>{"k1", "k2", "k3", "k4", "k5"}));
+  EXPECT_EQ(pages, 4);  // 2 + 2 + 1, then an empty page
+
+  // A limit of 0 asks for nothing; stale contents of *out are replaced.
+  page = {Row("stale", 1, "")};
+  ASSERT_TRUE(store->ReadProjections("", 0, &page).ok());
+  EXPECT_TRUE(page.empty());
+}
+
+TEST_F(SqliteLogStoreTest, FailedBatchLeavesProjectionsUnchanged) {
+  auto store = OpenOrDie(Path());
+  ASSERT_NE(store, nullptr);
+  Batch first = MakeBatch(1, 1);
+  first.projections = {Row("ledger:p-1", 1, "before")};
+  ASSERT_TRUE(store->Append(first, kT0).ok());
+
+  // Projection rows come after the records in the transaction; the clash
+  // must still take them with it.
+  Batch clash;
+  clash.records = {MakeRecord(2), MakeRecord(1)};  // evt-1 again
+  clash.projections = {Row("ledger:p-1", 2, "after"),
+                       Row("ledger:p-9", 2, "new")};
+  auto failed = store->Append(clash, kT0 + 1);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(AllProjections(*store),
+            std::vector<std::string>{"ledger:p-1@1=before"});
+
+  auto reopened = OpenOrDie(Path());
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(AllProjections(*reopened),
+            std::vector<std::string>{"ledger:p-1@1=before"});
+}
+
+TEST_F(SqliteLogStoreTest, LogOfAnotherSchemaVersionIsRefused) {
+  { ASSERT_NE(OpenOrDie(Path()), nullptr); }
+  // Version 1 had no projections table; no such logs were ever deployed, so
+  // it is refused like any other version rather than migrated.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE meta SET value = 1 "
+                         "WHERE key = 'schema_version'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto old = SqliteLogStore::Open(Path());
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(old.status().message().find("version 1"), std::string::npos)
+      << old.status().ToString();
+}
+
 }  // namespace
 }  // namespace samverkan::gateway
