@@ -1,10 +1,12 @@
-// Subscribe, backfill, push, heartbeat; consent re-checked at hand-out.
+// Subscribe, backfill, push, heartbeat, per recipient key (an organisation's
+// event stream or its alert stream); consent re-checked at hand-out.
 #include "gateway/delivery_server.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
+#include "gateway/alert_stream.h"
 #include "gateway/disclosure_planner.h"
 
 namespace samverkan::gateway {
@@ -24,14 +26,21 @@ v1::Delivery DeliveryServer::Build(
   v1::Delivery d;
   d.set_recipient_sequence(recipient_sequence);
   d.set_log_sequence(log_sequence);
-  const std::set<v1::DataCategory> disclosed = ParseCategories(categories);
-  const Permission now = state_->consents().Permitted(
-      participant_id, source_organisation, recipient, v1::COORDINATION,
-      state_->Today());
-  const bool still_covered =
-      !now.categories.empty() &&
-      std::includes(now.categories.begin(), now.categories.end(),
-                    disclosed.begin(), disclosed.end());
+  bool still_covered;
+  if (IsAlertStream(recipient)) {
+    // An alert's source is the gateway and its fields are plan facts, so no
+    // provision names it; what it may not outlive is the consent itself.
+    still_covered =
+        state_->consents().HasActiveConsent(participant_id, state_->Today());
+  } else {
+    const std::set<v1::DataCategory> disclosed = ParseCategories(categories);
+    const Permission now = state_->consents().Permitted(
+        participant_id, source_organisation, recipient, v1::COORDINATION,
+        state_->Today());
+    still_covered = !now.categories.empty() &&
+                    std::includes(now.categories.begin(), now.categories.end(),
+                                  disclosed.begin(), disclosed.end());
+  }
   if (!still_covered || !d.mutable_envelope()->ParseFromString(body)) {
     // The number is kept so the recipient sees no gap; the content is not.
     d.clear_envelope();
@@ -65,8 +74,22 @@ void DeliveryServer::Subscribe(const transport::IncomingMessage& message) {
     spdlog::warn("delivery endpoint: unreadable request dropped");
     return;
   }
-  const std::string& org = party->organisation;
-  auto& routes = subscribers_[org];
+  std::string key;
+  switch (request.stream()) {
+    case v1::DELIVERY_STREAM_EVENTS:
+      key = party->organisation;
+      break;
+    case v1::DELIVERY_STREAM_ALERTS:
+      key = AlertStreamRecipient(party->organisation);
+      break;
+    default:
+      // A stream this gateway does not know: answering with another one
+      // would hand the subscriber numbers that mean something else.
+      spdlog::warn("delivery endpoint: {} asked for unknown stream {}",
+                   party->organisation, static_cast<int>(request.stream()));
+      return;
+  }
+  auto& routes = subscribers_[key];
   if (std::find(routes.begin(), routes.end(), message.routing_id) ==
       routes.end()) {
     routes.push_back(message.routing_id);
@@ -75,23 +98,23 @@ void DeliveryServer::Subscribe(const transport::IncomingMessage& message) {
     }
   }
   std::vector<StoredDisclosure> missed;
-  Status s = store_->ReadDeliveries(org, request.after_recipient_sequence(),
+  Status s = store_->ReadDeliveries(key, request.after_recipient_sequence(),
                                     kBackfillChunk, &missed);
   if (!s.ok()) {
-    spdlog::error("backfill for {} failed: {}", org, s.ToString());
+    spdlog::error("backfill for {} failed: {}", key, s.ToString());
     return;
   }
   for (const StoredDisclosure& d : missed) {
     v1::Delivery delivery = Build(
-        org, d.participant_id, d.source_organisation, d.categories,
+        key, d.participant_id, d.source_organisation, d.categories,
         d.recipient_sequence, d.log_sequence, d.withheld_categories, d.body);
-    SendTo(message.routing_id, org, kDeliveryVerb,
+    SendTo(message.routing_id, key, kDeliveryVerb,
            delivery.SerializeAsString());
   }
-  auto head = store_->RecipientHead(org);
+  auto head = store_->RecipientHead(key);
   v1::DeliveryHeartbeat heartbeat;
   heartbeat.set_latest_recipient_sequence(head.ok() ? *head : 0);
-  SendTo(message.routing_id, org, kHeartbeatVerb,
+  SendTo(message.routing_id, key, kHeartbeatVerb,
          heartbeat.SerializeAsString());
 }
 
@@ -114,14 +137,14 @@ void DeliveryServer::MaybeHeartbeat(std::chrono::steady_clock::time_point now,
                                     std::chrono::milliseconds interval) {
   if (now - last_heartbeat_ < interval) return;
   last_heartbeat_ = now;
-  for (const auto& [org, routes] : subscribers_) {
-    auto head = store_->RecipientHead(org);
+  for (const auto& [key, routes] : subscribers_) {
+    auto head = store_->RecipientHead(key);
     if (!head.ok()) continue;
     v1::DeliveryHeartbeat heartbeat;
     heartbeat.set_latest_recipient_sequence(*head);
     const std::string payload = heartbeat.SerializeAsString();
     for (const std::string& route : routes) {
-      SendTo(route, org, kHeartbeatVerb, payload);
+      SendTo(route, key, kHeartbeatVerb, payload);
     }
   }
 }

@@ -1,8 +1,9 @@
-// The delivery endpoint (DESIGN §4-§5): parties subscribe with their key and
-// the last recipient sequence they hold; the gateway backfills what they
+// The delivery endpoint (DESIGN §4-§5): parties subscribe with their key, a
+// stream (their event deliveries, or the alerts of plans they coordinate) and
+// the last recipient sequence they hold on it; the gateway backfills what they
 // missed, pushes new deliveries as they commit, and sends heartbeats carrying
 // the latest number so a gap is always noticed. An organisation receives only
-// its own deliveries: the recipient is taken from the authenticated key.
+// its own streams: the recipient key is derived from the authenticated key.
 // Nothing is handed out, live or backfilled, that consent no longer covers.
 #ifndef SAMVERKAN_GATEWAY_DELIVERY_SERVER_H_
 #define SAMVERKAN_GATEWAY_DELIVERY_SERVER_H_
@@ -30,7 +31,8 @@ class DeliveryServer {
   // Most deliveries sent in answer to one SUBSCRIBE; the subscriber asks
   // again when a heartbeat shows it is still behind.
   static constexpr size_t kBackfillChunk = 1000;
-  // Connections remembered per organisation (several service instances).
+  // Connections remembered per recipient key, i.e. per organisation and
+  // stream (several service instances may follow the same stream).
   static constexpr size_t kMaxSubscribersPerOrganisation = 8;
 
   // Owns the socket; `registry`, `store` and `state` are borrowed, used from
@@ -46,15 +48,17 @@ class DeliveryServer {
   void HandleRequests();
   // Sends freshly committed deliveries to their recipients' subscribers.
   void Push(const std::vector<CommittedDelivery>& deliveries);
-  // Sends each subscribed organisation its latest number, at most once per
+  // Sends each subscribed stream its latest number, at most once per
   // `interval`.
   void MaybeHeartbeat(std::chrono::steady_clock::time_point now,
                       std::chrono::milliseconds interval);
 
  private:
   void Subscribe(const transport::IncomingMessage& message);
-  // The Delivery as handed out now: its content only while consent still
-  // covers every category it discloses.
+  // The Delivery as handed out now. An event keeps its content only while
+  // consent still covers every category it discloses; an alert (its recipient
+  // an alert stream) only while the participant has any active consent, since
+  // it states plan facts the gateway derived, not a source's fields.
   v1::Delivery Build(const std::string& recipient,
                      const std::string& participant_id,
                      const std::string& source_organisation,
@@ -69,6 +73,8 @@ class DeliveryServer {
   const KeyRegistry* registry_;
   LogStore* store_;
   const ParticipantState* state_;
+  // Routing ids by recipient key ("<org>" or "<org>/alerts"), so each stream
+  // is pushed and heartbeaten only to the connections that asked for it.
   std::map<std::string, std::vector<std::string>> subscribers_;
   std::chrono::steady_clock::time_point last_heartbeat_{};
 };

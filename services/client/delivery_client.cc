@@ -1,4 +1,5 @@
-// In-order, exactly-once reading of DELIVERY and HEARTBEAT frames.
+// In-order, exactly-once reading of DELIVERY and HEARTBEAT frames of one
+// stream.
 #include "services/client/delivery_client.h"
 
 #include "services/client/connect.h"
@@ -8,12 +9,13 @@ namespace samverkan::client {
 StatusOr<std::unique_ptr<DeliveryClient>> DeliveryClient::Connect(
     transport::TransportContext& context, const std::string& endpoint,
     const std::string& server_public_key,
-    const transport::CurveKeypair& keypair, uint64_t after) {
+    const transport::CurveKeypair& keypair, uint64_t after,
+    v1::DeliveryStream stream) {
   auto dealer =
       ConnectDealer(context, endpoint, server_public_key, keypair, 100000);
   if (!dealer.ok()) return dealer.status();
   std::unique_ptr<DeliveryClient> client(
-      new DeliveryClient(std::move(*dealer), after));
+      new DeliveryClient(std::move(*dealer), after, stream));
   client->Resubscribe(true);
   return client;
 }
@@ -24,6 +26,10 @@ void DeliveryClient::Resubscribe(bool force) {
   last_subscribe_ = now;
   v1::SubscribeRequest request;
   request.set_after_recipient_sequence(last_);
+  // Every time, not just the first: the gateway reads each SUBSCRIBE on its
+  // own, and one without a stream means EVENTS, so an alert subscriber that
+  // left it out when backfilling would be handed its event deliveries.
+  request.set_stream(stream_);
   (void)dealer_.Send({"SUBSCRIBE", request.SerializeAsString()});
 }
 

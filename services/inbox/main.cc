@@ -1,4 +1,5 @@
-// samverkan-inbox: receives a party's deliveries into a JSON-lines file and
+// samverkan-inbox: receives one of a party's delivery streams (its event
+// deliveries, or with --alerts its alert stream) into a JSON-lines file and
 // resumes after a restart exactly where the file ends.
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -18,10 +19,17 @@ int main(int argc, char** argv) {
   using namespace samverkan;
   CLI::App app{"Receive this party's deliveries into a JSON-lines inbox"};
   std::string gateway_file, key_file, out_path;
+  bool alerts = false;
   app.add_option("--gateway", gateway_file, "The gateway's ready file")
       ->required();
   app.add_option("--key", key_file, "This party's keypair file")->required();
   app.add_option("--out", out_path, "The inbox file (JSON lines)")->required();
+  // The file is its own cursor and the two streams are numbered separately,
+  // so sharing one file between them would skip or repeat deliveries.
+  app.add_flag("--alerts", alerts,
+               "Follow this party's alert stream (alerts and handovers of "
+               "plans it coordinates) instead of its event deliveries; give "
+               "it an --out file of its own");
   CLI11_PARSE(app, argc, argv);
 
   auto address = client::LoadGatewayAddress(gateway_file);
@@ -35,9 +43,10 @@ int main(int argc, char** argv) {
     }
   }
   transport::TransportContext context;
-  auto deliveries = client::DeliveryClient::Connect(context, address->delivery,
-                                                    address->server_public_key,
-                                                    *keypair, (*inbox)->last());
+  auto deliveries = client::DeliveryClient::Connect(
+      context, address->delivery, address->server_public_key, *keypair,
+      (*inbox)->last(),
+      alerts ? v1::DELIVERY_STREAM_ALERTS : v1::DELIVERY_STREAM_EVENTS);
   if (!deliveries.ok()) {
     std::cerr << deliveries.status().message() << "\n";
     return 2;
