@@ -109,7 +109,12 @@ StatusOr<Workspace> Workspace::Create(const std::string& parent,
               TomlQuoted(gateway_key_file) +
               "\n"
               "registry_file = " +
-              TomlQuoted(registry_file) + "\n");
+              TomlQuoted(registry_file) +
+              "\n"
+              "rule_set_file = " +
+              TomlQuoted(std::string(SAMVERKAN_RULES_DIR) +
+                         "/rules-2026.1.toml") +
+              "\n");
       !s.ok()) {
     return s;
   }

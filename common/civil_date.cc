@@ -48,4 +48,22 @@ std::string FormatCivilDate(const CivilDate& d) {
   return buf;
 }
 
+CivilDate AddDays(const CivilDate& d, int64_t days) {
+  return CivilFromDays(DaysFromCivil(d) + days);
+}
+
+CivilDate AddMonths(const CivilDate& d, int months) {
+  const int index = d.year * 12 + (d.month - 1) + months;
+  const int year = index >= 0 ? index / 12 : (index - 11) / 12;
+  const int month = index - year * 12 + 1;
+  const int day =
+      d.day < DaysInMonth(year, month) ? d.day : DaysInMonth(year, month);
+  return {year, month, day};
+}
+
+CivilDate LastDayOfMonthBefore(int year, int month) {
+  const CivilDate first{year, month, 1};
+  return AddDays(first, -1);
+}
+
 }  // namespace samverkan

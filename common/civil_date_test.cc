@@ -32,5 +32,21 @@ TEST(CivilDateTest, DayNumbersRoundTrip) {
             "2026-11-23");
 }
 
+TEST(CivilDateTest, AddDaysAcrossMonthsAndYears) {
+  EXPECT_EQ(AddDays({2026, 12, 31}, 1), (CivilDate{2027, 1, 1}));
+  EXPECT_EQ(AddDays({2028, 3, 1}, -1), (CivilDate{2028, 2, 29}));
+  EXPECT_EQ(DaysBetween({2026, 1, 1}, {2026, 2, 1}), 31);
+  EXPECT_EQ(DaysBetween({2026, 2, 1}, {2026, 1, 1}), -31);
+}
+
+TEST(CivilDateTest, AddMonthsClampsToTheMonthsLastDay) {
+  EXPECT_EQ(AddMonths({2026, 1, 31}, 1), (CivilDate{2026, 2, 28}));
+  EXPECT_EQ(AddMonths({2026, 11, 15}, 3), (CivilDate{2027, 2, 15}));
+  EXPECT_EQ(AddMonths({2027, 2, 15}, -3), (CivilDate{2026, 11, 15}));
+  EXPECT_EQ(AddMonths({2026, 1, 1}, -13), (CivilDate{2024, 12, 1}));
+  EXPECT_EQ(LastDayOfMonthBefore(2030, 3), (CivilDate{2030, 2, 28}));
+  EXPECT_EQ(LastDayOfMonthBefore(2030, 1), (CivilDate{2029, 12, 31}));
+}
+
 }  // namespace
 }  // namespace samverkan

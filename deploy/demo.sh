@@ -42,6 +42,7 @@ query_endpoint = "tcp://127.0.0.1:0"
 server_key_file = "keys/gateway.key"
 registry_file = "registry.toml"
 ready_file = "gateway.ready"
+rule_set_file = "$root/deploy/rules/rules-2026.1.toml"
 CONF
 
 say "Starting the gateway"

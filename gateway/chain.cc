@@ -1,6 +1,6 @@
 // validate → source → authorise → idempotency → consent → plan → transition
-// rules (#4); the pipeline appends, decides disclosures and acknowledges after
-// the last stage.
+// rules; the pipeline appends, decides disclosures, runs the cross-system
+// rules and acknowledges after the last stage.
 #include "gateway/chain.h"
 
 #include "gateway/stages/authorise_stage.h"
@@ -8,13 +8,14 @@
 #include "gateway/stages/idempotency_stage.h"
 #include "gateway/stages/plan_stage.h"
 #include "gateway/stages/source_stage.h"
+#include "gateway/stages/transition_stage.h"
 #include "gateway/stages/validate_stage.h"
 
 namespace samverkan::gateway {
 
 std::vector<std::unique_ptr<Stage>> BuildIngressChain(
-    const GatewayConfig& config, LogStore* store,
-    const ParticipantState* state) {
+    const GatewayConfig& config, LogStore* store, const ParticipantState* state,
+    const TransitionEngine* engine) {
   std::vector<std::unique_ptr<Stage>> chain;
   chain.push_back(std::make_unique<ValidateStage>(config));
   chain.push_back(std::make_unique<SourceStage>());
@@ -23,6 +24,7 @@ std::vector<std::unique_ptr<Stage>> BuildIngressChain(
   chain.push_back(std::make_unique<IdempotencyStage>(store));
   chain.push_back(std::make_unique<ConsentStage>(state));
   chain.push_back(std::make_unique<PlanStage>(state));
+  chain.push_back(std::make_unique<TransitionStage>(engine, state));
   return chain;
 }
 

@@ -11,14 +11,15 @@
 #include "gateway/config.h"
 #include "gateway/log/log_store.h"
 #include "gateway/participant_state.h"
+#include "gateway/rules/transition_engine.h"
 #include "gateway/stage.h"
 
 namespace samverkan::gateway {
 
-// `config`, `store` and `state` must outlive the returned stages.
+// `config`, `store`, `state` and `engine` must outlive the returned stages.
 std::vector<std::unique_ptr<Stage>> BuildIngressChain(
-    const GatewayConfig& config, LogStore* store,
-    const ParticipantState* state);
+    const GatewayConfig& config, LogStore* store, const ParticipantState* state,
+    const TransitionEngine* engine);
 
 }  // namespace samverkan::gateway
 

@@ -60,7 +60,10 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
                                                "max_event_bytes",
                                                "max_message_bytes",
                                                "max_batch",
-                                               "schema_version"};
+                                               "schema_version",
+                                               "rule_set_file",
+                                               "shadow_rule_set_file",
+                                               "clock_file"};
   for (const auto& [key, value] : *gateway) {
     if (!kKnown.count(std::string(key.str()))) {
       return InvalidArgumentError("unknown key gateway." +
@@ -75,11 +78,20 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
         ReadString(*gateway, "server_key_file", &c.server_key_file),
         ReadString(*gateway, "registry_file", &c.registry_file),
         ReadString(*gateway, "ready_file", &c.ready_file),
+        ReadString(*gateway, "rule_set_file", &c.rule_set_file),
+        ReadString(*gateway, "shadow_rule_set_file", &c.shadow_rule_set_file),
+        ReadString(*gateway, "clock_file", &c.clock_file),
+        ReadCount(*gateway, "heartbeat_interval_ms", &c.heartbeat_interval_ms),
         ReadCount(*gateway, "max_event_bytes", &c.max_event_bytes),
         ReadCount(*gateway, "max_message_bytes", &c.max_message_bytes),
         ReadCount(*gateway, "max_batch", &c.max_batch),
         ReadCount(*gateway, "schema_version", &c.schema_version)}) {
     if (!s.ok()) return s;
+  }
+  if (c.rule_set_file.empty()) {
+    return InvalidArgumentError(
+        "gateway.rule_set_file is required: the transition rules are "
+        "enforced from it (e.g. deploy/rules/rules-2026.1.toml)");
   }
   if (c.max_message_bytes < c.max_event_bytes) {
     return InvalidArgumentError(

@@ -34,6 +34,15 @@ struct GatewayConfig {
   // How often subscribers hear the latest delivery number.
   uint32_t heartbeat_interval_ms = 1000;
 
+  // The enforced rule set (deploy/rules/*.toml); required.
+  std::string rule_set_file;
+  // A rule set evaluated beside the enforced one and recorded, never
+  // enforced (e.g. next year's version). Empty: none.
+  std::string shadow_rule_set_file;
+  // Tests and demos only: read "now" from this file instead of the system
+  // clock, so deadlines can be moved through. Empty: the system clock.
+  std::string clock_file;
+
   std::string LogPath() const { return data_dir + "/log.sqlite"; }
 };
 

@@ -12,6 +12,8 @@ TEST(ConfigTest, ReadsValuesOverDefaults) {
 data_dir = "/var/lib/samverkan"
 ingress_endpoint = "tcp://127.0.0.1:0"
 max_batch = 512
+rule_set_file = "rules/rules-2026.1.toml"
+heartbeat_interval_ms = 250
 )");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->data_dir, "/var/lib/samverkan");
@@ -19,6 +21,9 @@ max_batch = 512
   EXPECT_EQ(c->max_batch, 512u);
   EXPECT_EQ(c->max_event_bytes, 64u * 1024);
   EXPECT_EQ(c->LogPath(), "/var/lib/samverkan/log.sqlite");
+  EXPECT_EQ(c->rule_set_file, "rules/rules-2026.1.toml");
+  EXPECT_EQ(c->heartbeat_interval_ms, 250u);
+  EXPECT_EQ(c->shadow_rule_set_file, "");
 }
 
 TEST(ConfigTest, MistakesAreNamed) {
@@ -32,7 +37,8 @@ TEST(ConfigTest, MistakesAreNamed) {
       {"[gateway]\ndata_dri = \"x\"\n", "unknown key gateway.data_dri"},
       {"[gateway]\ndata_dir = 5\n", "gateway.data_dir must be a string"},
       {"[gateway]\nmax_batch = -1\n", "gateway.max_batch must be a positive"},
-      {"[gateway]\nmax_event_bytes = 2000000\n",
+      {"[gateway]\n", "gateway.rule_set_file is required"},
+      {"[gateway]\nrule_set_file = \"r\"\nmax_event_bytes = 2000000\n",
        "max_message_bytes must be at least"},
   };
   for (const Row& row : kRows) {

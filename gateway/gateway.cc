@@ -92,11 +92,24 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
                  c.delivery_endpoint, &g->delivery_endpoint_);
   if (!delivery.ok()) return delivery.status();
 
+  auto enforced = LoadRuleSet(c.rule_set_file);
+  if (!enforced.ok()) return enforced.status();
+  std::shared_ptr<const RuleSet> shadow;
+  if (!c.shadow_rule_set_file.empty()) {
+    auto loaded = LoadRuleSet(c.shadow_rule_set_file);
+    if (!loaded.ok()) return loaded.status();
+    shadow = std::make_shared<const RuleSet>(std::move(*loaded));
+    spdlog::info("shadow rule set {} evaluated beside the enforced one",
+                 shadow->version);
+  }
+  g->engine_ = std::make_unique<TransitionEngine>(
+      std::make_shared<const RuleSet>(std::move(*enforced)), std::move(shadow));
+
   g->state_ = std::make_unique<ParticipantState>(clock);
   if (Status s = g->state_->Rebuild(*g->writer_); !s.ok()) return s;
   g->pipeline_ = std::make_unique<Pipeline>(
-      BuildIngressChain(c, g->writer_.get(), g->state_.get()), g->writer_.get(),
-      g->state_.get(), clock, &g->metrics_);
+      BuildIngressChain(c, g->writer_.get(), g->state_.get(), g->engine_.get()),
+      g->writer_.get(), g->state_.get(), g->engine_.get(), clock, &g->metrics_);
   g->delivery_server_ = std::make_unique<DeliveryServer>(
       std::move(*delivery), &g->registry_, g->writer_.get(), g->state_.get());
   g->ingress_loop_ = std::make_unique<IngressLoop>(
@@ -110,9 +123,11 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
   if (Status s = g->WriteReadyFile(); !s.ok()) return s;
   auto head = g->writer_->Head();
   spdlog::info(
-      "gateway serving: ingress {} query {} delivery {}; log head {}; {} keys",
+      "gateway serving: ingress {} query {} delivery {}; log head {}; {} keys; "
+      "rule set {}; {} ledgers",
       g->ingress_endpoint_, g->query_endpoint_, g->delivery_endpoint_,
-      head.ok() ? head->sequence : 0, g->registry_.size());
+      head.ok() ? head->sequence : 0, g->registry_.size(),
+      g->engine_->enforced().version, g->state_->ledgers().size());
   return g;
 }
 
@@ -136,6 +151,10 @@ void Gateway::Run(const std::atomic<bool>& stop) {
         ingress_loop_->ServeOnce(std::chrono::milliseconds(0));
         delivery_server_->Push(pipeline_->TakeDeliveries());
       }
+    } else {
+      // Idle: deadlines still fire on time without an event to carry them.
+      pipeline_->Tick();
+      delivery_server_->Push(pipeline_->TakeDeliveries());
     }
     delivery_server_->MaybeHeartbeat(std::chrono::steady_clock::now(),
                                      heartbeat);

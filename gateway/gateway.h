@@ -20,6 +20,7 @@
 #include "gateway/participant_state.h"
 #include "gateway/pipeline.h"
 #include "gateway/query_server.h"
+#include "gateway/rules/transition_engine.h"
 
 namespace samverkan::gateway {
 
@@ -53,6 +54,7 @@ class Gateway {
   std::string delivery_endpoint_;
   PipelineMetrics metrics_;
   std::unique_ptr<ParticipantState> state_;
+  std::unique_ptr<TransitionEngine> engine_;
   std::unique_ptr<transport::TransportContext> context_;
   std::unique_ptr<transport::ZapHandler> zap_;
   std::unique_ptr<LogStore> writer_;

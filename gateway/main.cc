@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 
+#include "common/file_clock.h"
 #include "gateway/gateway.h"
 
 namespace {
@@ -34,8 +35,21 @@ int main(int argc, char** argv) {
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  samverkan::SystemClock clock;
-  auto gateway = samverkan::gateway::Gateway::Start(*config, &clock);
+  samverkan::SystemClock system_clock;
+  std::unique_ptr<samverkan::FileClock> file_clock;
+  const samverkan::Clock* clock = &system_clock;
+  if (!config->clock_file.empty()) {
+    auto opened = samverkan::FileClock::Open(config->clock_file);
+    if (!opened.ok()) {
+      spdlog::critical("{}", opened.status().ToString());
+      return 2;
+    }
+    file_clock = std::move(*opened);
+    clock = file_clock.get();
+    spdlog::warn("time is read from {}: for tests and demos only",
+                 config->clock_file);
+  }
+  auto gateway = samverkan::gateway::Gateway::Start(*config, clock);
   if (!gateway.ok()) {
     spdlog::critical("cannot start: {}", gateway.status().ToString());
     return 1;

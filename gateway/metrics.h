@@ -18,6 +18,8 @@ struct PipelineMetrics {
   std::atomic<uint64_t> records_committed{0};
   std::atomic<uint64_t> commit_failures{0};
   std::atomic<int64_t> last_commit_us{0};
+  std::atomic<uint64_t> alerts_raised{0};
+  std::atomic<uint64_t> shadow_differences{0};
   std::array<std::atomic<uint64_t>, v1::RejectionCode_ARRAYSIZE> rejected{};
 
   uint64_t Rejected(v1::RejectionCode code) const {

@@ -31,7 +31,7 @@ Status ParticipantState::Rebuild(LogStore& store) {
       from = r.sequence + 1;
     }
   } while (!records.empty());
-  return OkStatus();
+  return ledgers_.Load(store);
 }
 
 CivilDate ParticipantState::Today() const {

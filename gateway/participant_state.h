@@ -1,7 +1,8 @@
 // What the gateway knows about participants between events: their consents
-// and plans, projected from the log. Stages read it; the pipeline applies
-// accepted events to it in log order and rebuilds it from the log when a
-// commit fails, so it never runs ahead of what is durable.
+// and plans, projected from the log, and their benefit ledgers, persisted in
+// the store's projections with each commit. Stages read it; the pipeline
+// applies accepted events to it in log order and rebuilds it from the store
+// when a commit fails, so it never runs ahead of what is durable.
 #ifndef SAMVERKAN_GATEWAY_PARTICIPANT_STATE_H_
 #define SAMVERKAN_GATEWAY_PARTICIPANT_STATE_H_
 
@@ -10,6 +11,7 @@
 #include "gateway/consent/consent_book.h"
 #include "gateway/log/log_store.h"
 #include "gateway/plans/plan_book.h"
+#include "gateway/rules/ledger_book.h"
 
 namespace samverkan::gateway {
 
@@ -25,7 +27,8 @@ class ParticipantState {
 
   // Applies an accepted event at its sequence.
   Status Apply(const v1::Envelope& e, uint64_t sequence);
-  // Forgets everything and replays every replay-marked record of `store`.
+  // Forgets everything, replays every replay-marked record of `store` and
+  // loads the ledgers from its projections.
   Status Rebuild(LogStore& store);
 
   // Today's date on the gateway's clock; consent periods are judged by it.
@@ -33,11 +36,15 @@ class ParticipantState {
 
   const ConsentBook& consents() const { return consents_; }
   const PlanBook& plans() const { return plans_; }
+  const LedgerBook& ledgers() const { return ledgers_; }
+  // The transition engine moves ledgers; nothing else writes them.
+  LedgerBook& mutable_ledgers() { return ledgers_; }
 
  private:
   const Clock* clock_;
   ConsentBook consents_;
   PlanBook plans_;
+  LedgerBook ledgers_;
 };
 
 }  // namespace samverkan::gateway

@@ -18,12 +18,14 @@ void Reject(v1::SubmitReply& reply, v1::RejectionCode code,
 }  // namespace
 
 Pipeline::Pipeline(std::vector<std::unique_ptr<Stage>> stages, LogStore* store,
-                   ParticipantState* state, const Clock* clock,
-                   PipelineMetrics* metrics)
+                   ParticipantState* state, const TransitionEngine* engine,
+                   const Clock* clock, PipelineMetrics* metrics)
     : stages_(std::move(stages)),
       store_(store),
       state_(state),
+      engine_(engine),
       planner_(state),
+      rule_records_(state),
       clock_(clock),
       metrics_(metrics) {}
 
@@ -39,6 +41,54 @@ Verdict Pipeline::RunChain(Submission& submission) {
   return Verdict::Continue();
 }
 
+void Pipeline::Accept(const v1::Envelope& e, size_t index, uint64_t base,
+                      int64_t now, Batch& batch) {
+  const uint64_t sequence = base + 1 + index;
+  // Later submissions of the same batch must see this one's effect.
+  (void)state_->Apply(e, sequence);
+  planner_.Decide(e, index, &batch.disclosures);
+  TransitionEngine::Decision d =
+      engine_->Apply(state_->mutable_ledgers(), e, sequence, state_->Today());
+  rule_records_.Write(d.effects, e.participant_id(), e.event_id(),
+                      e.source_organisation(), engine_->enforced().version, now,
+                      &batch);
+  metrics_->alerts_raised += d.effects.alerts.size();
+  if (d.shadow) {
+    rule_records_.WriteShadow(*d.shadow, e.participant_id(),
+                              base + 1 + batch.records.size(), now, &batch);
+    metrics_->shadow_differences++;
+  }
+}
+
+void Pipeline::FireClock(uint64_t base, int64_t now, Batch& batch) {
+  const CivilDate today = state_->Today();
+  for (auto& [participant, effects] :
+       engine_->FireDue(state_->mutable_ledgers(), today, base)) {
+    // The trigger must differ between ticks: the head moves with each commit.
+    const std::string trigger = "clock " + FormatCivilDate(today) + " " +
+                                participant + " @" + std::to_string(base);
+    const std::string& coordinator =
+        state_->ledgers().Get(participant).coordinating_organisation();
+    rule_records_.Write(effects, participant, trigger, coordinator,
+                        engine_->enforced().version, now, &batch);
+    metrics_->alerts_raised += effects.alerts.size();
+  }
+}
+
+void Pipeline::RecordShadowOfRejected(const Submission& s, uint64_t base,
+                                      int64_t now, Batch& batch) {
+  if (engine_->shadow() == nullptr) return;
+  std::optional<RuleViolation> violation =
+      engine_->Check(state_->ledgers(), s.envelope);
+  if (!violation) return;
+  if (auto shadow = engine_->ShadowOfRejected(state_->ledgers(), s.envelope,
+                                              *violation, state_->Today())) {
+    rule_records_.WriteShadow(*shadow, s.envelope.participant_id(),
+                              base + 1 + batch.records.size(), now, &batch);
+    metrics_->shadow_differences++;
+  }
+}
+
 std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   std::vector<v1::SubmitReply> replies(subs.size());
   // For each reply: the index of its record in the batch, or -1.
@@ -51,6 +101,7 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   // accepted event will get is known before the commit that gives it.
   StatusOr<LogHead> head_before = store_->Head();
   const uint64_t base = head_before.ok() ? head_before->sequence : 0;
+  FireClock(base, now, batch);
 
   for (size_t i = 0; i < subs.size(); ++i) {
     Submission& s = subs[i];
@@ -70,10 +121,7 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
         r.payload_type = s.payload_type;
         r.body = std::move(s.bytes);
         r.replay = ParticipantState::IsReplayed(s.envelope);
-        const size_t index = batch.records.size() - 1;
-        // Later submissions of the same batch must see this one's effect.
-        (void)state_->Apply(s.envelope, base + 1 + index);
-        planner_.Decide(s.envelope, index, &batch.disclosures);
+        Accept(s.envelope, batch.records.size() - 1, base, now, batch);
         break;
       }
       case Verdict::Kind::kAnswer:
@@ -98,11 +146,15 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
         spdlog::warn("rejected {} from {}: {} ({})", a.event_id,
                      a.peer_organisation, v1::RejectionCode_Name(v.code()),
                      v.sentence());
+        if (v.code() == v1::INVALID_TRANSITION) {
+          RecordShadowOfRejected(s, base, now, batch);
+        }
         break;
       }
     }
   }
 
+  batch.projections = state_->mutable_ledgers().TakeChanged();
   if (!batch.empty()) Commit(batch, now, record_of, replies);
   for (const v1::SubmitReply& r : replies) {
     if (r.outcome() == v1::ACCEPTED) {

@@ -12,6 +12,8 @@
 #include "gateway/log/log_store.h"
 #include "gateway/metrics.h"
 #include "gateway/participant_state.h"
+#include "gateway/rule_records.h"
+#include "gateway/rules/transition_engine.h"
 #include "gateway/stage.h"
 
 namespace samverkan::gateway {
@@ -30,18 +32,27 @@ struct CommittedDelivery {
 
 class Pipeline {
  public:
-  // Takes ownership of the stages. `store`, `state`, `clock` and `metrics`
-  // are borrowed and must outlive the pipeline. Not thread-safe: one thread
-  // runs it, which is what keeps the log's order equal to the decision order.
+  // Takes ownership of the stages. `store`, `state`, `engine`, `clock` and
+  // `metrics` are borrowed and must outlive the pipeline. Not thread-safe:
+  // one thread runs it, which is what keeps the log's order equal to the
+  // decision order.
   Pipeline(std::vector<std::unique_ptr<Stage>> stages, LogStore* store,
-           ParticipantState* state, const Clock* clock,
-           PipelineMetrics* metrics);
+           ParticipantState* state, const TransitionEngine* engine,
+           const Clock* clock, PipelineMetrics* metrics);
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
   // One reply per submission, in the same order. A reply says ACCEPTED only
-  // if the commit that holds the event has returned.
+  // if the commit that holds the event has returned. Whatever the clock has
+  // made due (reminders, overdue handovers) is written first.
   std::vector<v1::SubmitReply> Run(std::vector<Submission>& submissions);
+
+  // Writes what the clock has made due, with no event needed; call it when
+  // idle so deadlines fire on time.
+  void Tick() {
+    std::vector<Submission> none;
+    Run(none);
+  }
 
   // The deliveries the last Run committed, in commit order; moved out.
   std::vector<CommittedDelivery> TakeDeliveries() {
@@ -50,6 +61,13 @@ class Pipeline {
 
  private:
   Verdict RunChain(Submission& submission);
+  // Applies an accepted event (record `index` of `batch`) to the state and
+  // adds its disclosures and the records its rules raise.
+  void Accept(const v1::Envelope& e, size_t index, uint64_t base, int64_t now,
+              Batch& batch);
+  void FireClock(uint64_t base, int64_t now, Batch& batch);
+  void RecordShadowOfRejected(const Submission& s, uint64_t base, int64_t now,
+                              Batch& batch);
   // Appends `batch`; on success fills in sequences for the replies that own
   // a record, on failure turns them into RETRY_LATER.
   void Commit(const Batch& batch, int64_t now,
@@ -59,7 +77,9 @@ class Pipeline {
   std::vector<std::unique_ptr<Stage>> stages_;
   LogStore* store_;
   ParticipantState* state_;
+  const TransitionEngine* engine_;
   DisclosurePlanner planner_;
+  RuleRecordWriter rule_records_;
   std::vector<CommittedDelivery> deliveries_;
   const Clock* clock_;
   PipelineMetrics* metrics_;

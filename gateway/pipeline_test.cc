@@ -8,6 +8,7 @@
 #include "gateway/chain.h"
 #include "gateway/log/sqlite_log_store.h"
 #include "gateway/testing/test_envelopes.h"
+#include "gateway/testing/test_rules.h"
 
 namespace samverkan::gateway {
 namespace {
@@ -22,8 +23,8 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
     pipeline_ = std::make_unique<Pipeline>(
-        BuildIngressChain(config_, store_.get(), &state_), store_.get(),
-        &state_, &clock_, &metrics_);
+        BuildIngressChain(config_, store_.get(), &state_, &engine_), store_.get(),
+        &state_, &engine_, &clock_, &metrics_);
     // Consent and an open plan, without which nothing about p-1001 passes.
     std::vector<Submission> setup;
     setup.push_back(From(region_, testing::MakeConsentGranted(
@@ -51,6 +52,7 @@ class PipelineTest : public ::testing::Test {
   samverkan::testing::TempDir dir_;
   GatewayConfig config_;
   ManualClock clock_{1795000000LL * 1000000};
+  TransitionEngine engine_{testing::ShippedRuleSet(), nullptr};
   PipelineMetrics metrics_;
   ParticipantState state_{&clock_};
   std::unique_ptr<SqliteLogStore> store_;

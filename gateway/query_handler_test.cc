@@ -9,6 +9,7 @@
 #include "gateway/log/sqlite_log_store.h"
 #include "gateway/pipeline.h"
 #include "gateway/testing/test_envelopes.h"
+#include "gateway/testing/test_rules.h"
 
 namespace samverkan::gateway {
 namespace {
@@ -25,8 +26,8 @@ class QueryHandlerTest : public ::testing::Test {
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
     reader_ = std::move(*reader);
     pipeline_ = std::make_unique<Pipeline>(
-        BuildIngressChain(config_, writer_.get(), &state_), writer_.get(),
-        &state_, &clock_, &metrics_);
+        BuildIngressChain(config_, writer_.get(), &state_, &engine_), writer_.get(),
+        &state_, &engine_, &clock_, &metrics_);
     std::vector<Submission> setup;
     for (auto e :
          {testing::MakeConsentGranted("region-orebro", "p-1001", "c-1"),
@@ -60,6 +61,7 @@ class QueryHandlerTest : public ::testing::Test {
   samverkan::testing::TempDir dir_;
   GatewayConfig config_;
   ManualClock clock_{1795000000LL * 1000000};
+  TransitionEngine engine_{testing::ShippedRuleSet(), nullptr};
   PipelineMetrics metrics_;
   ParticipantState state_{&clock_};
   std::unique_ptr<SqliteLogStore> writer_, reader_;

@@ -59,12 +59,28 @@ v1::Envelope AktivitetsersattningFrom(const std::string& organisation) {
   a->mutable_period()->mutable_start()->set_year(2026);
   a->mutable_period()->mutable_start()->set_month(12);
   a->mutable_period()->mutable_start()->set_day(1);
+  a->mutable_period()->mutable_end()->set_year(2027);
+  a->mutable_period()->mutable_end()->set_month(11);
+  a->mutable_period()->mutable_end()->set_day(30);
   a->set_reason(v1::REDUCED_WORK_CAPACITY);
   a->set_monthly_amount_sek(9000);
   return e;
 }
 
-v1::Envelope FkEvent() { return AktivitetsersattningFrom(kFk); }
+// A grant for the next calendar year each call: the transition rules refuse
+// a second grant overlapping one already granted.
+v1::Envelope FkEvent() {
+  // Far ahead, so that no "period ending" reminder is already due.
+  static int year = 2040;
+  v1::Envelope e = AktivitetsersattningFrom(kFk);
+  auto* period = e.mutable_aktivitetsersattning_granted()->mutable_period();
+  period->mutable_start()->set_year(year);
+  period->mutable_start()->set_month(1);
+  period->mutable_end()->set_year(year++);
+  period->mutable_end()->set_month(12);
+  period->mutable_end()->set_day(31);
+  return e;
+}
 
 v1::Envelope EventFrom(const std::string& organisation) {
   if (organisation == kRegion) return RegionEvent();

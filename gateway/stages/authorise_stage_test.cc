@@ -68,6 +68,7 @@ const Row kAuthority[] = {
     {"handover_opened", {}},
     {"handover_closed", {}},
     {"handover_escalated", {}},
+    {"shadow_decision", {}},
 };
 
 TEST(AuthoriseStageTest, EveryKindAgainstEveryEventType) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -103,7 +104,31 @@ Status GatewayFixture::WriteFiles() {
   if (options_.max_batch) {
     config += "max_batch = " + std::to_string(*options_.max_batch) + "\n";
   }
+  config += "rule_set_file = " +
+            quoted(options_.rule_set_file.empty()
+                       ? std::string(SAMVERKAN_RULES_DIR) + "/rules-2026.1.toml"
+                       : options_.rule_set_file) +
+            "\n";
+  if (!options_.shadow_rule_set_file.empty()) {
+    config +=
+        "shadow_rule_set_file = " + quoted(options_.shadow_rule_set_file) +
+        "\n";
+  }
+  if (options_.clock_date) {
+    if (Status s = SetClock(*options_.clock_date); !s.ok()) return s;
+    config += "clock_file = " + quoted(ClockFile()) + "\n";
+  }
   return WriteText(ConfigFile(), config);
+}
+
+Status GatewayFixture::SetClock(const std::string& text) {
+  // Renamed into place so the gateway never reads half a date.
+  const std::string tmp = ClockFile() + ".tmp";
+  if (Status s = WriteText(tmp, text + "\n"); !s.ok()) return s;
+  if (std::rename(tmp.c_str(), ClockFile().c_str()) != 0) {
+    return InternalError("cannot move the clock file into place");
+  }
+  return OkStatus();
 }
 
 GatewayFixture::~GatewayFixture() {

@@ -39,6 +39,13 @@ struct GatewayFixtureOptions {
   std::optional<uint32_t> max_event_bytes;
   std::optional<uint32_t> max_message_bytes;
   std::optional<uint32_t> max_batch;
+  // The enforced rule set; empty: the shipped deploy/rules one.
+  std::string rule_set_file;
+  // A shadow rule set evaluated beside it; empty: none.
+  std::string shadow_rule_set_file;
+  // The gateway reads "now" from ClockFile() (written with this date at
+  // Create, moved with SetClock) instead of the system clock.
+  std::optional<std::string> clock_date;
   // How long a start may take before the ready file must be there. Generous,
   // because sanitizer builds start slowly on a busy machine.
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(20);
@@ -93,6 +100,10 @@ class GatewayFixture {
   std::string LogPath() const { return dir_.File("data/log.sqlite"); }
   std::string ReadyFile() const { return dir_.File("gateway.ready"); }
   std::string ConfigFile() const { return dir_.File("gateway.toml"); }
+  std::string ClockFile() const { return dir_.File("clock"); }
+  // Moves the gateway's clock (only with options.clock_date): "2026-11-23"
+  // or "2026-11-23T12:00:00Z".
+  Status SetClock(const std::string& text);
   // Everything every gateway run so far printed.
   std::string GatewayOutput() const;
   int starts() const { return starts_; }

@@ -1,0 +1,62 @@
+// Every participant's benefit ledger, in memory, with what the store needs
+// to persist it (the ledgers changed since the last commit) and what the
+// clock needs (who has something due, and when). Loaded from the store's
+// projections at start-up and after a failed commit.
+#ifndef SAMVERKAN_GATEWAY_RULES_LEDGER_BOOK_H_
+#define SAMVERKAN_GATEWAY_RULES_LEDGER_BOOK_H_
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/civil_date.h"
+#include "common/status.h"
+#include "gateway/log/log_store.h"
+#include "samverkan/v1/ledger.pb.h"
+
+namespace samverkan::gateway {
+
+// Projection rows holding ledgers have keys "ledger:<participant>".
+inline constexpr std::string_view kLedgerKeyPrefix = "ledger:";
+
+class LedgerBook {
+ public:
+  LedgerBook() = default;
+  LedgerBook(const LedgerBook&) = delete;
+  LedgerBook& operator=(const LedgerBook&) = delete;
+
+  // The participant's ledger; an empty one when nothing is known yet.
+  const v1::ParticipantLedger& Get(std::string_view participant) const;
+  // Replaces the participant's ledger, as changed by the record at
+  // `sequence`, and marks it for the next commit.
+  void Put(const std::string& participant, v1::ParticipantLedger ledger,
+           uint64_t sequence);
+
+  // Participants with something due on or before `today`, in due order.
+  std::vector<std::string> DueBy(const CivilDate& today) const;
+
+  // The rows to write with the next commit; forgets them.
+  std::vector<ProjectionRow> TakeChanged();
+  // Forgets everything and reads every ledger row of `store`.
+  Status Load(LogStore& store);
+
+  size_t size() const { return ledgers_.size(); }
+
+ private:
+  std::unordered_map<std::string, v1::ParticipantLedger> ledgers_;
+  // Last sequence that changed a ledger not yet taken for a commit.
+  std::unordered_map<std::string, uint64_t> changed_;
+  // (days since epoch, participant), and each participant's entry in it.
+  std::set<std::pair<int64_t, std::string>> due_;
+  std::unordered_map<std::string, int64_t> due_of_;
+  void Index(const std::string& participant,
+             const v1::ParticipantLedger& ledger);
+};
+
+}  // namespace samverkan::gateway
+
+#endif  // SAMVERKAN_GATEWAY_RULES_LEDGER_BOOK_H_

@@ -1,0 +1,62 @@
+// LedgerBook: ledgers survive a store round trip through the projections
+// table, only changed ledgers are written, and the due index finds exactly
+// the participants with something due.
+#include "gateway/rules/ledger_book.h"
+
+#include <gtest/gtest.h>
+
+#include "common/testing/temp_dir.h"
+#include "gateway/log/sqlite_log_store.h"
+
+namespace samverkan::gateway {
+namespace {
+
+v1::ParticipantLedger WithHandoverDue(int year, int month, int day) {
+  v1::ParticipantLedger l;
+  l.set_coordinating_organisation("kommun");
+  v1::HandoverOpened* o = l.add_handovers()->mutable_opened();
+  o->set_handover_id("ho-1");
+  o->mutable_deadline()->set_year(year);
+  o->mutable_deadline()->set_month(month);
+  o->mutable_deadline()->set_day(day);
+  return l;
+}
+
+TEST(LedgerBookTest, ChangedLedgersRoundTripThroughTheStore) {
+  samverkan::testing::TempDir dir;
+  auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+
+  LedgerBook book;
+  book.Put("p-1", WithHandoverDue(2026, 3, 16), 7);
+  book.Put("p-2", v1::ParticipantLedger(), 8);
+  Batch batch;
+  batch.projections = book.TakeChanged();
+  ASSERT_EQ(batch.projections.size(), 2u);
+  EXPECT_TRUE(book.TakeChanged().empty());  // taken once
+  ASSERT_TRUE((*store)->Append(batch, 1).ok());
+
+  LedgerBook loaded;
+  ASSERT_TRUE(loaded.Load(**store).ok());
+  EXPECT_EQ(loaded.size(), 2u);
+  EXPECT_EQ(loaded.Get("p-1").coordinating_organisation(), "kommun");
+  EXPECT_EQ(loaded.Get("p-1").handovers(0).opened().handover_id(), "ho-1");
+  EXPECT_EQ(loaded.Get("p-unknown").ByteSizeLong(), 0u);
+  // The due index is rebuilt with the ledgers: escalation is due the day
+  // after the deadline.
+  EXPECT_TRUE(loaded.DueBy({2026, 3, 16}).empty());
+  EXPECT_EQ(loaded.DueBy({2026, 3, 17}), std::vector<std::string>{"p-1"});
+}
+
+TEST(LedgerBookTest, DueIndexFollowsTheLatestLedger) {
+  LedgerBook book;
+  book.Put("p-1", WithHandoverDue(2026, 3, 16), 1);
+  book.Put("p-2", WithHandoverDue(2026, 3, 10), 2);
+  EXPECT_EQ(book.DueBy({2026, 3, 20}),
+            (std::vector<std::string>{"p-2", "p-1"}));
+  book.Put("p-2", v1::ParticipantLedger(), 3);  // nothing due any more
+  EXPECT_EQ(book.DueBy({2026, 3, 20}), std::vector<std::string>{"p-1"});
+}
+
+}  // namespace
+}  // namespace samverkan::gateway
