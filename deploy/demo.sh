@@ -2,7 +2,12 @@
 # The main job: installs and builds, then runs the whole system on this
 # machine with its embedded SQLite store in a fresh folder (demo-run/): keys,
 # registry, gateway, four agencies submitting a realistic scenario as JSON
-# lines, and an operator reading the log at the end. Stops everything cleanly.
+# lines, the coordinator following its alerts as they arrive, and an operator
+# reading the log at the end. Stops everything cleanly.
+#
+# The scenario spans three months, so the gateway reads "now" from a clock
+# file that each step moves to its "# on YYYY-MM-DD" date: deadlines fall due
+# exactly as they would over those weeks, within a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -43,7 +48,9 @@ server_key_file = "keys/gateway.key"
 registry_file = "registry.toml"
 ready_file = "gateway.ready"
 rule_set_file = "$root/deploy/rules/rules-2026.1.toml"
+clock_file = "clock"
 CONF
+echo 2026-09-01 >clock
 
 say "Starting the gateway"
 "$bin/samverkan-gateway" -c gateway.toml >gateway.log 2>&1 &
@@ -65,16 +72,50 @@ for org in kommun-orebro region-orebro arbetsformedlingen forsakringskassan; do
     --out "inbox/$org.jsonl" >"inbox/$org.log" 2>&1 &
   inbox_pids+=($!)
 done
+say "The coordinator (Örebro kommun) follows its alert stream"
+mkdir -p alerts
+"$bin/samverkan-inbox" --gateway gateway.ready --key keys/kommun-orebro.key \
+  --alerts --print --out alerts/kommun-orebro.jsonl >alerts/kommun-orebro.txt 2>&1 &
+inbox_pids+=($!)
 trap 'kill "$gateway_pid" "${inbox_pids[@]}" 2>/dev/null || true' EXIT
-echo "started ${#inbox_pids[@]} inboxes"
+echo "started ${#inbox_pids[@]} subscribers"
+
+# Prints the coordinator's alerts that arrived since the last call. The
+# gateway commits an event's alerts with the event, but they reach the
+# subscriber asynchronously: wait (bounded) until the file stops growing.
+# With an argument, first wait (bounded) for at least one new line.
+shown=0
+show_alerts() {
+  local expect_more=${1:-}
+  for _ in $(seq 50); do
+    [ -z "$expect_more" ] && break
+    [ "$(wc -l <alerts/kommun-orebro.txt)" -gt "$shown" ] && break
+    sleep 0.1
+  done
+  for _ in $(seq 20); do
+    local before
+    before=$(wc -l <alerts/kommun-orebro.txt)
+    sleep 0.15
+    [ "$before" = "$(wc -l <alerts/kommun-orebro.txt)" ] && break
+  done
+  tail -n +"$((shown + 1))" alerts/kommun-orebro.txt | sed 's/^/  ALERT  /'
+  shown=$(wc -l <alerts/kommun-orebro.txt)
+}
 
 for step in "$root"/deploy/demo/scenario/*.jsonl; do
   name=$(basename "$step" .jsonl)
   org=${name#*-}
   org=${org%-mistakes}
-  say "$name: $(sed -n '1s/^# //p' "$step")"
-  "$bin/samverkan-submit" --gateway gateway.ready --key "keys/$org.key" \
-    --organisation "$org" --file "$step"
+  on=$(sed -n 's/^# on \([0-9-]*\)$/\1/p' "$step")
+  say "$name ($on): $(sed -n '1s/^# //p' "$step")"
+  [ -n "$on" ] && echo "$on" >clock
+  if [ "$org" = clock ]; then
+    show_alerts expect-more  # the idle gateway fires what fell due
+  else
+    "$bin/samverkan-submit" --gateway gateway.ready --key "keys/$org.key" \
+      --organisation "$org" --file "$step" --clock-file clock
+    show_alerts
+  fi
 done
 
 say "Försäkringskassan's system sends its file again (a retry): nothing is stored twice"
@@ -100,6 +141,8 @@ say "Operator: stats"
 op stats
 say "Operator: verify the hash chain"
 op verify
+say "The coordinator's alert stream, all of it ($shown deliveries)"
+cat alerts/kommun-orebro.txt
 say "Operator: Anna's disclosure report (who received what about her, and why)"
 op report p-anna
 

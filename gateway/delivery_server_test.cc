@@ -21,7 +21,7 @@
 #include "common/transport/curve_keys.h"
 #include "common/transport/zap_handler.h"
 #include "gateway/alert_stream.h"
-#include "gateway/log/payload_type.h"
+#include "samverkan/payload_type.h"
 #include "gateway/log/sqlite_log_store.h"
 #include "gateway/testing/test_envelopes.h"
 #include "services/client/delivery_client.h"

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "gateway/alert_stream.h"
-#include "gateway/log/payload_type.h"
+#include "samverkan/payload_type.h"
 #include "gateway/rules/ledger_view.h"
 
 namespace samverkan::gateway {

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "gateway/log/payload_type.h"
+#include "samverkan/payload_type.h"
 #include "samverkan/v1/envelope.pb.h"
 
 namespace samverkan::gateway {

@@ -12,7 +12,7 @@
 
 #include "common/testing/temp_dir.h"
 #include "gateway/log/log_store.h"
-#include "gateway/log/payload_type.h"
+#include "samverkan/payload_type.h"
 #include "samverkan/v1/envelope.pb.h"
 
 namespace samverkan::gateway::testing {

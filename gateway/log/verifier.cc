@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "gateway/log/chain.h"
-#include "gateway/log/payload_type.h"
+#include "samverkan/payload_type.h"
 #include "samverkan/v1/envelope.pb.h"
 
 namespace samverkan::gateway {

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "common/sha256.h"
-#include "gateway/log/payload_type.h"
+#include "samverkan/payload_type.h"
 #include "gateway/rules/ledger_view.h"
 
 namespace samverkan::gateway {

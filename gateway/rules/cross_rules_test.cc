@@ -55,8 +55,8 @@ struct Row {
   const char* name;
   std::vector<v1::Envelope> before;
   v1::Envelope event;
-  std::vector<std::string> alerts;     // rule ids, in order
-  std::vector<std::string> handovers;  // "rule_id to deadline"
+  std::vector<std::string> alerts = {};     // rule ids, in order
+  std::vector<std::string> handovers = {};  // "rule_id to deadline"
   size_t closed = 0;
   const char* sentence_part = "";  // of the first alert
   int birth_year = 2000;

@@ -1,7 +1,7 @@
 // Enforced evaluation, and the shadow comparison that rides along with it.
 #include "gateway/rules/transition_engine.h"
 
-#include "gateway/log/payload_type.h"
+#include "samverkan/payload_type.h"
 #include "gateway/rules/cross_rules.h"
 #include "gateway/rules/ledger_apply.h"
 #include "gateway/rules/ledger_view.h"

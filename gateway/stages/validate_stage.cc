@@ -6,7 +6,7 @@
 #include <string>
 
 #include "common/civil_date.h"
-#include "gateway/log/payload_type.h"
+#include "samverkan/payload_type.h"
 #include "samverkan/v1/options.pb.h"
 
 namespace samverkan::gateway {

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "common/clock.h"
+#include "common/file_clock.h"
 #include "common/transport/curve_keys.h"
 #include "services/agency/json_events.h"
 #include "services/client/gateway_address.h"
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   using namespace samverkan;
   CLI::App app{"Submit JSON-line events to the Samverkan gateway"};
   std::string gateway_file, key_file, organisation, input = "-";
+  std::string clock_file;
   bool json = false;
   app.add_option("--gateway", gateway_file, "The gateway's ready file")
       ->required();
@@ -24,6 +26,11 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--file", input, "JSON-lines file; - for stdin");
   app.add_flag("--json", json, "Answer with JSON lines");
+  // A simulation plays weeks in a minute; its events must say they occurred
+  // on the simulated day, or day-counting rules (day-1 reporting) misread.
+  app.add_option("--clock-file", clock_file,
+                 "Stamp lines without occurred_at from this clock file (as "
+                 "the gateway's clock_file) instead of the system clock");
   CLI11_PARSE(app, argc, argv);
 
   auto address = client::LoadGatewayAddress(gateway_file);
@@ -50,8 +57,16 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  SystemClock clock;
-  agency::LineDefaults defaults{organisation, clock.NowMicros(), 1};
+  int64_t now_us = SystemClock().NowMicros();
+  if (!clock_file.empty()) {
+    auto clock = FileClock::Open(clock_file);
+    if (!clock.ok()) {
+      std::cerr << clock.status().message() << "\n";
+      return 2;
+    }
+    now_us = (*clock)->NowMicros();
+  }
+  agency::LineDefaults defaults{organisation, now_us, 1};
   std::string line;
   uint64_t line_number = 0;
   while (std::getline(in, line)) {

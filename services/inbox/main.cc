@@ -1,6 +1,7 @@
 // samverkan-inbox: receives one of a party's delivery streams (its event
 // deliveries, or with --alerts its alert stream) into a JSON-lines file and
-// resumes after a restart exactly where the file ends.
+// resumes after a restart exactly where the file ends; with --print it also
+// shows each delivery as a readable line on stdout as it arrives.
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include "common/transport/curve_keys.h"
 #include "services/client/delivery_client.h"
 #include "services/client/gateway_address.h"
+#include "services/inbox/delivery_text.h"
 #include "services/inbox/inbox_file.h"
 
 namespace {
@@ -20,6 +22,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Receive this party's deliveries into a JSON-lines inbox"};
   std::string gateway_file, key_file, out_path;
   bool alerts = false;
+  bool print = false;
   app.add_option("--gateway", gateway_file, "The gateway's ready file")
       ->required();
   app.add_option("--key", key_file, "This party's keypair file")->required();
@@ -30,6 +33,8 @@ int main(int argc, char** argv) {
                "Follow this party's alert stream (alerts and handovers of "
                "plans it coordinates) instead of its event deliveries; give "
                "it an --out file of its own");
+  app.add_flag("--print", print,
+               "Also write each delivery as a readable line to stdout");
   CLI11_PARSE(app, argc, argv);
 
   auto address = client::LoadGatewayAddress(gateway_file);
@@ -61,6 +66,7 @@ int main(int argc, char** argv) {
         std::cerr << s.message() << "\n";
         return 1;
       }
+      if (print) std::cout << inbox::DescribeDelivery(*d) << std::endl;
       wrote = true;
       d = (*deliveries)->Next(std::chrono::milliseconds(0));
     }

@@ -1,8 +1,8 @@
 // Payload type names come from the descriptor, not a hand-written table, so a
 // payload added to envelope.proto is named correctly without touching this.
-#include "gateway/log/payload_type.h"
+#include "samverkan/payload_type.h"
 
-namespace samverkan::gateway {
+namespace samverkan {
 
 std::string PayloadTypeName(const v1::Envelope& envelope) {
   if (envelope.payload_case() == v1::Envelope::PAYLOAD_NOT_SET) return "";
@@ -12,4 +12,4 @@ std::string PayloadTypeName(const v1::Envelope& envelope) {
   return field != nullptr ? field->name() : "";
 }
 
-}  // namespace samverkan::gateway
+}  // namespace samverkan
