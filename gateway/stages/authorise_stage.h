@@ -4,7 +4,7 @@
 #define SAMVERKAN_GATEWAY_STAGES_AUTHORISE_STAGE_H_
 
 #include "gateway/stage.h"
-#include "gateway/stages/authority_table.h"
+#include "samverkan/authority_table.h"
 
 namespace samverkan::gateway {
 

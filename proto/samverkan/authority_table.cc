@@ -1,9 +1,9 @@
 // Reads published_by from every payload message once, at start-up.
-#include "gateway/stages/authority_table.h"
+#include "samverkan/authority_table.h"
 
 #include "samverkan/v1/envelope.pb.h"
 
-namespace samverkan::gateway {
+namespace samverkan {
 
 const AuthorityTable& AuthorityTable::FromSchema() {
   static const AuthorityTable* table = [] {
@@ -41,4 +41,4 @@ std::string AuthorityTable::DescribePublishers(
   return out;
 }
 
-}  // namespace samverkan::gateway
+}  // namespace samverkan

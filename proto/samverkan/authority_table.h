@@ -1,7 +1,9 @@
 // Who may publish which event (DESIGN §6, "Authority"), read once from the
 // schema's published_by options so the table and the contract cannot drift.
-#ifndef SAMVERKAN_GATEWAY_STAGES_AUTHORITY_TABLE_H_
-#define SAMVERKAN_GATEWAY_STAGES_AUTHORITY_TABLE_H_
+// Beside the contract because both sides use it: the gateway refuses what a
+// party may not publish, and an agency service refuses to send it at all.
+#ifndef SAMVERKAN_PROTO_AUTHORITY_TABLE_H_
+#define SAMVERKAN_PROTO_AUTHORITY_TABLE_H_
 
 #include <map>
 #include <set>
@@ -10,7 +12,7 @@
 
 #include "samverkan/v1/options.pb.h"
 
-namespace samverkan::gateway {
+namespace samverkan {
 
 class AuthorityTable {
  public:
@@ -28,6 +30,6 @@ class AuthorityTable {
   std::map<std::string, std::set<v1::PartyKind>, std::less<>> publishers_;
 };
 
-}  // namespace samverkan::gateway
+}  // namespace samverkan
 
-#endif  // SAMVERKAN_GATEWAY_STAGES_AUTHORITY_TABLE_H_
+#endif  // SAMVERKAN_PROTO_AUTHORITY_TABLE_H_
