@@ -7,6 +7,7 @@
 
 #include "common/sha256.h"
 #include "samverkan/v1/gateway.pb.h"
+#include "services/agency/json_lines_file.h"
 
 namespace samverkan::agency {
 
@@ -47,13 +48,19 @@ StatusOr<v1::Envelope> ParseEventLine(std::string_view line,
   return e;
 }
 
-std::string ReplyToJson(uint64_t line_number, const v1::SubmitReply& reply) {
+std::string ReplyToJson(uint64_t line_number, const v1::SubmitReply& reply,
+                        std::string_view source) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   (void)google::protobuf::util::MessageToJsonString(reply, &json, options);
-  return "{\"line\":" + std::to_string(line_number) + ",\"reply\":" + json +
-         "}";
+  // The source is a file name the service was given; quoted as JSON.
+  std::string head = "{";
+  if (!source.empty()) {
+    head += "\"source\":" + JsonQuote(source) + ",";
+  }
+  return head + "\"line\":" + std::to_string(line_number) +
+         ",\"reply\":" + json + "}";
 }
 
 }  // namespace samverkan::agency

@@ -32,8 +32,10 @@ StatusOr<v1::Envelope> ParseEventLine(std::string_view line,
 // A UUID (version 8, RFC 9562 "custom") from SHA-256 of `seed`.
 std::string DeterministicUuid(std::string_view seed);
 
-// The reply as one JSON object, for the agency system to read back.
-std::string ReplyToJson(uint64_t line_number, const v1::SubmitReply& reply);
+// The reply as one JSON object, for the agency system to read back:
+// {"line":N,"reply":{...}}, with "source" first when `source` is not empty.
+std::string ReplyToJson(uint64_t line_number, const v1::SubmitReply& reply,
+                        std::string_view source = {});
 
 }  // namespace samverkan::agency
 
