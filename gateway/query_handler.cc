@@ -1,10 +1,13 @@
-// Tail, stats and verify answered from a read-only view of the log.
+// The operator queries answered from a read-only view of the log and its
+// projections.
 #include "gateway/query_handler.h"
 
 #include <algorithm>
 
 #include "gateway/disclosure_planner.h"
 #include "gateway/log/verifier.h"
+#include "gateway/rules/ledger_book.h"
+#include "samverkan/v1/ledger.pb.h"
 
 namespace samverkan::gateway {
 namespace {
@@ -47,6 +50,10 @@ v1::QueryReply QueryHandler::Handle(const v1::QueryRequest& request) {
       return Verify(request.verify());
     case v1::QueryRequest::kDisclosureReport:
       return DisclosureReport(request.disclosure_report());
+    case v1::QueryRequest::kTimeline:
+      return Timeline(request.timeline());
+    case v1::QueryRequest::kHandovers:
+      return Handovers(request.handovers());
     case v1::QueryRequest::QUERY_NOT_SET:
       break;
   }
@@ -143,6 +150,67 @@ v1::QueryReply QueryHandler::DisclosureReport(
     for (auto& item : SplitList(d.consent_ids))
       e->add_consent_ids(std::move(item));
     e->set_reason(d.reason);
+  }
+  return reply;
+}
+
+v1::QueryReply QueryHandler::Timeline(const v1::TimelineRequest& request) {
+  if (request.participant_id().empty()) {
+    return Error(v1::MALFORMED, "the timeline needs a participant_id");
+  }
+  const uint32_t limit = std::clamp<uint32_t>(
+      request.limit() ? request.limit() : kMaxTimeline, 1, kMaxTimeline);
+  std::vector<StoredRecord> records;
+  Status s = store_->ReadParticipantRecords(
+      request.participant_id(), std::max<uint64_t>(request.from_sequence(), 1),
+      limit, &records);
+  if (!s.ok()) return Error(v1::RETRY_LATER, s.ToString());
+  v1::QueryReply reply;
+  auto* timeline = reply.mutable_timeline();
+  timeline->set_participant_id(request.participant_id());
+  for (const StoredRecord& r : records)
+    *timeline->add_records() = ToMetadata(r);
+  return reply;
+}
+
+// Read from the projection rows the pipeline commits, not from the
+// pipeline's in-memory ledgers: this thread must not touch those, and the
+// rows are exactly what was acknowledged.
+v1::QueryReply QueryHandler::Handovers(const v1::HandoversRequest& request) {
+  std::vector<ProjectionRow> rows;
+  Status s = store_->ReadProjections(
+      std::string(kLedgerKeyPrefix) + request.after_participant_id(),
+      kLedgersPerHandoversReply, &rows);
+  if (!s.ok()) return Error(v1::RETRY_LATER, s.ToString());
+  v1::QueryReply reply;
+  auto* out = reply.mutable_handovers();
+  for (const ProjectionRow& row : rows) {
+    if (!row.key.starts_with(kLedgerKeyPrefix)) return reply;  // past ledgers
+    const std::string participant = row.key.substr(kLedgerKeyPrefix.size());
+    v1::ParticipantLedger ledger;
+    if (!ledger.ParseFromString(row.bytes)) {
+      return Error(v1::RETRY_LATER,
+                   "the ledger of " + participant + " is not readable");
+    }
+    for (const v1::LedgerHandover& h : ledger.handovers()) {
+      if (request.escalated_only() && !h.escalated()) continue;
+      v1::HandoverSummary* summary = out->add_handovers();
+      summary->set_participant_id(participant);
+      summary->set_handover_id(h.opened().handover_id());
+      summary->set_rule_id(h.opened().rule_id());
+      summary->set_rule_set_version(h.opened().rule_set_version());
+      summary->set_from_organisation(h.opened().from_organisation());
+      summary->set_to_organisation(h.opened().to_organisation());
+      if (h.opened().has_deadline()) {
+        *summary->mutable_deadline() = h.opened().deadline();
+      }
+      summary->set_state(h.escalated() ? v1::HANDOVER_ESCALATED
+                                       : v1::HANDOVER_OPEN);
+    }
+  }
+  if (rows.size() == kLedgersPerHandoversReply) {
+    out->set_next_after_participant_id(
+        rows.back().key.substr(kLedgerKeyPrefix.size()));
   }
   return reply;
 }

@@ -1,4 +1,5 @@
-// The operator query API (tail, stats, verify) as a plain function of the
+// The operator query API (tail, stats, verify, disclosure report, a
+// participant's timeline, open handovers) as a plain function of the
 // store and the pipeline's counters; the transport only carries bytes. Every
 // answer is metadata: no payload ever leaves through this door (DESIGN §4).
 #ifndef SAMVERKAN_GATEWAY_QUERY_HANDLER_H_
@@ -17,6 +18,9 @@ class QueryHandler {
   static constexpr uint32_t kMaxTail = 1000;
   static constexpr uint32_t kMaxVerify = 100000;
   static constexpr uint32_t kMaxDisclosures = 1000;
+  static constexpr uint32_t kMaxTimeline = 1000;
+  // Ledgers read for one handovers reply; the reply says where to go on.
+  static constexpr uint32_t kLedgersPerHandoversReply = 1000;
 
   // `store` is a reader of its own (not the pipeline's writer); both
   // pointers must outlive the handler.
@@ -32,6 +36,8 @@ class QueryHandler {
   v1::QueryReply Stats();
   v1::QueryReply Verify(const v1::VerifyRequest& request);
   v1::QueryReply DisclosureReport(const v1::DisclosureReportRequest& request);
+  v1::QueryReply Timeline(const v1::TimelineRequest& request);
+  v1::QueryReply Handovers(const v1::HandoversRequest& request);
 
   LogStore* store_;
   const PipelineMetrics* metrics_;

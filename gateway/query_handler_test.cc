@@ -1,5 +1,7 @@
 // The query API over a real log: tail returns metadata only, stats counts
-// events and audited rejections, verify walks the chain in slices.
+// events and audited rejections, verify walks the chain in slices, a
+// timeline holds one participant's records (the gateway's too) and handovers
+// come from the ledger projection.
 #include "gateway/query_handler.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +12,7 @@
 #include "gateway/pipeline.h"
 #include "gateway/testing/test_envelopes.h"
 #include "gateway/testing/test_rules.h"
+#include "samverkan/v1/ledger.pb.h"
 
 namespace samverkan::gateway {
 namespace {
@@ -26,8 +29,8 @@ class QueryHandlerTest : public ::testing::Test {
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
     reader_ = std::move(*reader);
     pipeline_ = std::make_unique<Pipeline>(
-        BuildIngressChain(config_, writer_.get(), &state_, &engine_), writer_.get(),
-        &state_, &engine_, &clock_, &metrics_);
+        BuildIngressChain(config_, writer_.get(), &state_, &engine_),
+        writer_.get(), &state_, &engine_, &clock_, &metrics_);
     std::vector<Submission> setup;
     for (auto e :
          {testing::MakeConsentGranted("region-orebro", "p-1001", "c-1"),
@@ -115,6 +118,117 @@ TEST_F(QueryHandlerTest, VerifyWalksSlices) {
   EXPECT_TRUE(rest.verify().ok());
   EXPECT_EQ(rest.verify().verified_through(), kBase + 10);
   EXPECT_EQ(rest.verify().head_sequence(), kBase + 10);
+}
+
+TEST_F(QueryHandlerTest, TimelineHoldsOneParticipantsRecordsOnly) {
+  Submit(2, 0);  // kBase + 1, kBase + 2, about p-1001
+  // A record the gateway wrote about p-1001 and an event about someone else.
+  Batch batch;
+  v1::Envelope alert;
+  alert.set_participant_id("p-1001");
+  alert.mutable_alert()->set_rule_id("illness_in_programme");
+  alert.mutable_alert()->set_sentence("secret sentence");
+  batch.records.push_back({v1::GATEWAY_EVENT, "gw-1", "p-1001",
+                           "samverkan-gateway", "alert",
+                           alert.SerializeAsString()});
+  v1::Envelope other = testing::MakeEnvelope("region-orebro");
+  other.set_participant_id("p-2002");
+  batch.records.push_back({v1::EVENT, other.event_id(), "p-2002",
+                           "region-orebro", "health_deteriorated",
+                           other.SerializeAsString()});
+  ASSERT_TRUE(writer_->Append(batch, 1795000000LL * 1000000).ok());
+
+  QueryHandler handler(reader_.get(), &metrics_);
+  v1::QueryRequest request;
+  request.mutable_timeline()->set_participant_id("p-1001");
+  v1::QueryReply reply = handler.Handle(request);
+  ASSERT_TRUE(reply.has_timeline()) << reply.DebugString();
+  EXPECT_EQ(reply.timeline().participant_id(), "p-1001");
+  std::vector<uint64_t> sequences;
+  for (const auto& r : reply.timeline().records()) {
+    EXPECT_EQ(r.participant_id(), "p-1001");
+    sequences.push_back(r.sequence());
+  }
+  EXPECT_EQ(sequences, (std::vector<uint64_t>{1, 2, 3, 4, 5}));
+  const v1::RecordMetadata& last = reply.timeline().records(4);
+  EXPECT_EQ(last.kind(), v1::GATEWAY_EVENT);
+  EXPECT_EQ(last.payload_type(), "alert");
+  EXPECT_EQ(last.source_organisation(), "samverkan-gateway");
+  EXPECT_EQ(reply.SerializeAsString().find("secret"), std::string::npos);
+
+  // Paging from a sequence.
+  request.mutable_timeline()->set_from_sequence(4);
+  request.mutable_timeline()->set_limit(1);
+  reply = handler.Handle(request);
+  ASSERT_EQ(reply.timeline().records_size(), 1);
+  EXPECT_EQ(reply.timeline().records(0).sequence(), 4u);
+
+  request.mutable_timeline()->set_participant_id("");
+  EXPECT_EQ(handler.Handle(request).error().code(), v1::MALFORMED);
+}
+
+v1::LedgerHandover MakeHandover(const std::string& id, bool escalated,
+                                int day) {
+  v1::LedgerHandover h;
+  h.mutable_opened()->set_handover_id(id);
+  h.mutable_opened()->set_rule_id("illness_in_programme");
+  h.mutable_opened()->set_rule_set_version("2026.1");
+  h.mutable_opened()->set_from_organisation("arbetsformedlingen");
+  h.mutable_opened()->set_to_organisation("kommun-orebro");
+  h.mutable_opened()->set_sentence("health details never leave");
+  h.mutable_opened()->mutable_deadline()->set_year(2026);
+  h.mutable_opened()->mutable_deadline()->set_month(3);
+  h.mutable_opened()->mutable_deadline()->set_day(day);
+  h.set_escalated(escalated);
+  return h;
+}
+
+TEST_F(QueryHandlerTest, HandoversComeFromTheLedgerProjection) {
+  v1::ParticipantLedger anna, bilal;
+  *anna.add_handovers() = MakeHandover("h-1", false, 16);
+  *anna.add_handovers() = MakeHandover("h-2", true, 9);
+  *bilal.add_handovers() = MakeHandover("h-3", false, 20);
+  Batch batch;
+  batch.projections = {{"ledger:p-anna", kBase, anna.SerializeAsString()},
+                       {"ledger:p-bilal", kBase, bilal.SerializeAsString()},
+                       {"other:p-anna", kBase, "not a ledger"}};
+  ASSERT_TRUE(writer_->Append(batch, 1795000000LL * 1000000).ok());
+
+  QueryHandler handler(reader_.get(), &metrics_);
+  v1::QueryRequest request;
+  request.mutable_handovers();
+  v1::QueryReply reply = handler.Handle(request);
+  ASSERT_TRUE(reply.has_handovers()) << reply.DebugString();
+  std::vector<std::string> seen;
+  for (const v1::HandoverSummary& h : reply.handovers().handovers()) {
+    seen.push_back(h.participant_id() + " " + h.handover_id() + " " +
+                   v1::HandoverState_Name(h.state()) + " " + h.rule_id() + " " +
+                   h.to_organisation() + " " +
+                   std::to_string(h.deadline().day()));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "p-anna h-1 HANDOVER_OPEN illness_in_programme "
+                      "kommun-orebro 16",
+                      "p-anna h-2 HANDOVER_ESCALATED illness_in_programme "
+                      "kommun-orebro 9",
+                      "p-bilal h-3 HANDOVER_OPEN illness_in_programme "
+                      "kommun-orebro 20"}));
+  EXPECT_TRUE(reply.handovers().next_after_participant_id().empty());
+  // Operational metadata only: the sentence stays in the ledger.
+  EXPECT_EQ(reply.SerializeAsString().find("health details"),
+            std::string::npos);
+
+  request.mutable_handovers()->set_escalated_only(true);
+  reply = handler.Handle(request);
+  ASSERT_EQ(reply.handovers().handovers_size(), 1);
+  EXPECT_EQ(reply.handovers().handovers(0).handover_id(), "h-2");
+
+  // Paging by participant.
+  request.mutable_handovers()->set_escalated_only(false);
+  request.mutable_handovers()->set_after_participant_id("p-anna");
+  reply = handler.Handle(request);
+  ASSERT_EQ(reply.handovers().handovers_size(), 1);
+  EXPECT_EQ(reply.handovers().handovers(0).participant_id(), "p-bilal");
 }
 
 TEST_F(QueryHandlerTest, EmptyQueryIsAnError) {

@@ -150,6 +150,12 @@ class LogStore {
   virtual Status ReadReplay(uint64_t from, size_t limit,
                             std::vector<StoredRecord>* out) = 0;
 
+  // Up to `limit` records about `participant` (its events and the gateway's
+  // own records) with sequence >= from, in order; replaces *out.
+  virtual Status ReadParticipantRecords(std::string_view participant,
+                                        uint64_t from, size_t limit,
+                                        std::vector<StoredRecord>* out) = 0;
+
   // Deliveries to `recipient` with recipient sequence > after, in order.
   virtual Status ReadDeliveries(std::string_view recipient, uint64_t after,
                                 size_t limit,

@@ -96,6 +96,12 @@ constexpr char kReadReplay[] =
     "SELECT sequence, recorded_at_us, kind, event_id, participant_id, "
     "source_organisation, payload_type, body, prev_hash, hash FROM records "
     "WHERE replay = 1 AND sequence >= ?1 ORDER BY sequence LIMIT ?2";
+// records_by_participant holds (participant_id, sequence), so this is one
+// index range scan in sequence order.
+constexpr char kReadParticipant[] =
+    "SELECT sequence, recorded_at_us, kind, event_id, participant_id, "
+    "source_organisation, payload_type, body, prev_hash, hash FROM records "
+    "WHERE participant_id = ?1 AND sequence >= ?2 ORDER BY sequence LIMIT ?3";
 constexpr char kInsertDisclosure[] =
     "INSERT INTO disclosures(log_sequence, decided_at_us, participant_id, "
     "payload_type, source_organisation, recipient, delivered, "
@@ -373,6 +379,7 @@ Status SqliteLogStore::PrepareStatements() {
       {kFindEvent, &find_event_},
       {kCountRejections, &count_rejections_},
       {kReadReplay, &read_replay_},
+      {kReadParticipant, &read_participant_},
       {kRecipientHead, &recipient_head_},
       {kReadProjections, &read_projections_},
   };
@@ -646,6 +653,21 @@ Status SqliteLogStore::ReadReplay(uint64_t from, size_t limit,
   ScopedReset reset(stmt);
   int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(from));
   if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(limit));
+  if (rc != SQLITE_OK) return FromSqlite(db_.get(), rc, "reading records");
+  return ReadRecords(stmt, out);
+}
+
+Status SqliteLogStore::ReadParticipantRecords(std::string_view participant,
+                                              uint64_t from, size_t limit,
+                                              std::vector<StoredRecord>* out) {
+  out->clear();
+  if (limit == 0) return OkStatus();
+  std::lock_guard<std::mutex> lock(mu_);
+  sqlite3_stmt* stmt = read_participant_.get();
+  ScopedReset reset(stmt);
+  int rc = BindText(stmt, 1, participant);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(from));
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, ClampToInt64(limit));
   if (rc != SQLITE_OK) return FromSqlite(db_.get(), rc, "reading records");
   return ReadRecords(stmt, out);
 }

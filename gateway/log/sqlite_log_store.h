@@ -84,6 +84,11 @@ class SqliteLogStore final : public LogStore {
   StatusOr<std::vector<v1::RejectionCount>> CountRejections() override;
   Status ReadReplay(uint64_t from, size_t limit,
                     std::vector<StoredRecord>* out) override;
+  // Through records_by_participant, whose entries are in sequence order
+  // within one participant (the rowid is the index's last column).
+  Status ReadParticipantRecords(std::string_view participant, uint64_t from,
+                                size_t limit,
+                                std::vector<StoredRecord>* out) override;
   Status ReadDeliveries(std::string_view recipient, uint64_t after,
                         size_t limit,
                         std::vector<StoredDisclosure>* out) override;
@@ -146,6 +151,7 @@ class SqliteLogStore final : public LogStore {
   Statement head_;
   Statement count_rejections_;
   Statement read_replay_;
+  Statement read_participant_;
   Statement insert_disclosure_;
   Statement read_deliveries_;
   Statement read_disclosures_;
