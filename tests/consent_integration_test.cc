@@ -21,7 +21,7 @@ namespace {
 
 using gateway::testing::MakeEnvelope;
 using gateway::testing::MakePlanOpened;
-constexpr char kAf[] = "arbetsformedlingen";
+constexpr const char* kAf = kArbetsformedlingen;
 constexpr char kParticipant[] = "p-2001";
 constexpr auto kWait = std::chrono::seconds(10);
 
@@ -29,13 +29,7 @@ class ConsentIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     GatewayFixtureOptions options;
-    options.parties = {
-        {kRegion, v1::REGION_PSYCHIATRY, {v1::PUBLISHER}},
-        {kKommun, v1::MUNICIPALITY, {v1::PUBLISHER, v1::COORDINATOR}},
-        {kFk, v1::FORSAKRINGSKASSAN, {v1::PUBLISHER}},
-        {kAf, v1::ARBETSFORMEDLINGEN, {v1::PUBLISHER}},
-        {kOperator, v1::PARTY_KIND_UNSPECIFIED, {v1::OPERATOR}},
-    };
+    options.parties = AllAgencyParties();
     auto fixture = GatewayFixture::Create(options);
     ASSERT_TRUE(fixture.ok()) << fixture.status().ToString();
     gateway_ = std::move(*fixture);

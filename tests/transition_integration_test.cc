@@ -19,7 +19,7 @@
 namespace samverkan::testing {
 namespace {
 
-constexpr char kAf[] = "arbetsformedlingen";
+constexpr const char* kAf = kArbetsformedlingen;
 constexpr auto kWait = std::chrono::seconds(10);
 constexpr char kCoordinatorAlerts[] = "kommun-orebro/alerts";
 
@@ -53,13 +53,7 @@ class TransitionIntegrationTest : public ::testing::Test {
 
   void StartGateway(const std::string& shadow_rule_set_file) {
     GatewayFixtureOptions options;
-    options.parties = {
-        {kRegion, v1::REGION_PSYCHIATRY, {v1::PUBLISHER}},
-        {kKommun, v1::MUNICIPALITY, {v1::PUBLISHER, v1::COORDINATOR}},
-        {kFk, v1::FORSAKRINGSKASSAN, {v1::PUBLISHER}},
-        {kAf, v1::ARBETSFORMEDLINGEN, {v1::PUBLISHER}},
-        {kOperator, v1::PARTY_KIND_UNSPECIFIED, {v1::OPERATOR}},
-    };
+    options.parties = AllAgencyParties();
     options.clock_date = "2026-03-02";
     options.shadow_rule_set_file = shadow_rule_set_file;
     auto fixture = GatewayFixture::Create(options);

@@ -52,6 +52,7 @@ std::optional<v1::Delivery> DeliveryClient::Next(
       v1::DeliveryHeartbeat heartbeat;
       if (!heartbeat.ParseFromString((*frames)[2])) continue;
       announced_ = std::max(announced_, heartbeat.latest_recipient_sequence());
+      heard_ = true;
       if (announced_ > last_) Resubscribe(false);
       continue;
     }

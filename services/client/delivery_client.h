@@ -38,6 +38,10 @@ class DeliveryClient {
   uint64_t last() const { return last_; }
   // The latest number the gateway has announced.
   uint64_t announced() const { return announced_; }
+  // True once a heartbeat came: the gateway answers each subscription with
+  // its backfill and then one, so only from then on does announced() say how
+  // far the stream went at subscription, even when that is 0.
+  bool heard() const { return heard_; }
 
  private:
   DeliveryClient(transport::CurveDealer dealer, uint64_t after,
@@ -51,6 +55,7 @@ class DeliveryClient {
   v1::DeliveryStream stream_;
   uint64_t last_;
   uint64_t announced_ = 0;
+  bool heard_ = false;
   std::chrono::steady_clock::time_point last_subscribe_{};
 };
 

@@ -42,6 +42,17 @@ int main(int argc, char** argv) {
       "report", "Who received what about a participant, when and why");
   report->add_option("participant", participant, "The participant pseudonym")
       ->required();
+  std::string timeline_participant;
+  auto* timeline = app.add_subcommand(
+      "timeline", "Metadata of every record about a participant");
+  timeline
+      ->add_option("participant", timeline_participant,
+                   "The participant pseudonym")
+      ->required();
+  bool escalated_only = false;
+  auto* handovers = app.add_subcommand(
+      "handovers", "Open handovers across participants, by deadline");
+  handovers->add_flag("--escalated", escalated_only, "Only escalated ones");
   CLI11_PARSE(app, argc, argv);
 
   client::GatewayAddress address;
@@ -86,6 +97,14 @@ int main(int argc, char** argv) {
   if (*report) {
     return operator_cli::DisclosureReport(**client, participant, options,
                                           std::cout);
+  }
+  if (*timeline) {
+    return operator_cli::Timeline(**client, timeline_participant, options,
+                                  std::cout);
+  }
+  if (*handovers) {
+    return operator_cli::Handovers(**client, escalated_only, options,
+                                   std::cout);
   }
   return 2;
 }

@@ -1,4 +1,5 @@
-// tail / stats / verify, printed for people or as JSON lines for tools.
+// tail / stats / verify / report / timeline / handovers, printed for people
+// or as JSON lines for tools.
 #include "services/operator/operator_commands.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -7,6 +8,8 @@
 #include <chrono>
 #include <iomanip>
 #include <thread>
+
+#include "services/coordinator/handover_table.h"
 
 namespace samverkan::operator_cli {
 namespace {
@@ -185,6 +188,56 @@ int DisclosureReport(client::QueryClient& client,
   if (!options.json && shown == 0) {
     out << "no disclosure decisions about " << participant << "\n";
   }
+  return 0;
+}
+
+int Timeline(client::QueryClient& client, const std::string& participant,
+             const OutputOptions& options, std::ostream& out) {
+  uint64_t next = 1;
+  size_t shown = 0;
+  while (true) {
+    v1::QueryRequest request;
+    request.mutable_timeline()->set_participant_id(participant);
+    request.mutable_timeline()->set_from_sequence(next);
+    auto reply = client.Query(request, kTimeout);
+    if (Failed(reply, out)) return 2;
+    const auto& records = reply->timeline().records();
+    for (const v1::RecordMetadata& r : records) {
+      next = r.sequence() + 1;
+      ++shown;
+      if (options.json) {
+        out << Json(r) << "\n";
+        continue;
+      }
+      out << std::setw(8) << r.sequence() << "  "
+          << TimeUtil::ToString(r.recorded_at()) << "  " << std::left
+          << std::setw(13) << v1::RecordKind_Name(r.kind()) << " "
+          << std::setw(20) << r.source_organisation() << " " << r.payload_type()
+          << std::right << "\n";
+    }
+    if (records.empty()) break;
+  }
+  if (!options.json && shown == 0) {
+    out << "no records about " << participant << "\n";
+  }
+  return 0;
+}
+
+int Handovers(client::QueryClient& client, bool escalated_only,
+              const OutputOptions& options, std::ostream& out) {
+  std::vector<v1::HandoverSummary> all;
+  std::string after;
+  do {
+    v1::QueryRequest request;
+    request.mutable_handovers()->set_escalated_only(escalated_only);
+    request.mutable_handovers()->set_after_participant_id(after);
+    auto reply = client.Query(request, kTimeout);
+    if (Failed(reply, out)) return 2;
+    for (const auto& h : reply->handovers().handovers()) all.push_back(h);
+    after = reply->handovers().next_after_participant_id();
+  } while (!after.empty());
+  coordinator::SortByDeadline(&all);
+  out << coordinator::FormatHandovers(all, options.json);
   return 0;
 }
 

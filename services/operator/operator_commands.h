@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <ostream>
+#include <string>
 
 #include "services/client/query_client.h"
 
@@ -37,6 +38,16 @@ int Verify(client::QueryClient& client, const OutputOptions& options,
 int DisclosureReport(client::QueryClient& client,
                      const std::string& participant,
                      const OutputOptions& options, std::ostream& out);
+
+// Prints the metadata (sequence, time, kind, source, payload type) of every
+// record about a participant, the gateway's own included, oldest first.
+int Timeline(client::QueryClient& client, const std::string& participant,
+             const OutputOptions& options, std::ostream& out);
+
+// Prints the open handovers across participants (only escalated ones with
+// `escalated_only`), earliest deadline first, from the gateway's ledgers.
+int Handovers(client::QueryClient& client, bool escalated_only,
+              const OutputOptions& options, std::ostream& out);
 
 }  // namespace samverkan::operator_cli
 

@@ -36,6 +36,16 @@ std::vector<PartySpec> StandardParties() {
   };
 }
 
+std::vector<PartySpec> AllAgencyParties() {
+  return {
+      {kRegion, v1::REGION_PSYCHIATRY, {v1::PUBLISHER}},
+      {kKommun, v1::MUNICIPALITY, {v1::PUBLISHER, v1::COORDINATOR}},
+      {kFk, v1::FORSAKRINGSKASSAN, {v1::PUBLISHER}},
+      {kArbetsformedlingen, v1::ARBETSFORMEDLINGEN, {v1::PUBLISHER}},
+      {kOperator, v1::PARTY_KIND_UNSPECIFIED, {v1::OPERATOR}},
+  };
+}
+
 StatusOr<std::unique_ptr<GatewayFixture>> GatewayFixture::Create(
     GatewayFixtureOptions options) {
   std::unique_ptr<GatewayFixture> f(new GatewayFixture(std::move(options)));

@@ -131,6 +131,11 @@ inline constexpr char kKommun[] = "kommun-orebro";
 inline constexpr char kFk[] = "forsakringskassan";
 inline constexpr char kOperator[] = "samverkan-drift";
 std::vector<PartySpec> StandardParties();
+// All four agencies as publishers, the municipality also coordinating plans
+// (so it has an alert stream), and the operator: for tests of plans, rules
+// and alerts.
+inline constexpr char kArbetsformedlingen[] = "arbetsformedlingen";
+std::vector<PartySpec> AllAgencyParties();
 
 }  // namespace samverkan::testing
 
