@@ -47,7 +47,12 @@ DataFiles::DataFiles(const std::string& dir)
       alerts_inbox(dir + "/inbox-alerts.jsonl") {}
 
 StatusOr<std::string> DescribePlans(const std::string& data_dir) {
-  auto db = SqliteDb::Open(DataFiles(data_dir).database);
+  const std::string path = DataFiles(data_dir).database;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return "no plans yet: " + path + " does not exist\n";
+  }
+  auto db = SqliteDb::Open(path);
   if (!db.ok()) return db.status();
   auto plans = PlanProjection::Open(**db);
   if (!plans.ok()) return plans.status();

@@ -3,6 +3,7 @@
 #include "services/agency/line_reader.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -57,6 +58,30 @@ TEST(LineReaderTest, ResumesFromARememberedPosition) {
   EXPECT_FALSE(reader->drained());
   EXPECT_EQ(Texts(*reader->ReadAvailable(5)),
             (std::vector<std::string>{"three"}));
+}
+
+TEST(LineReaderTest, ReadsStdinToItsEndAndTakesAnUnterminatedLastLine) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const int saved = ::dup(STDIN_FILENO);
+  ASSERT_EQ(::dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+  ::close(fds[0]);
+  auto reader = LineReader::Open("-", {});
+  EXPECT_TRUE(reader->ReadAvailable(10)->empty());  // nothing yet, no wait
+  EXPECT_FALSE(reader->partial());
+  ASSERT_EQ(::write(fds[1], "one\ntwo", 7), 7);
+  ::close(fds[1]);  // the agency system is done
+  std::vector<std::string> texts;
+  for (int i = 0; i < 5 && texts.size() < 2; ++i) {
+    for (const std::string& t : Texts(*reader->ReadAvailable(10))) {
+      texts.push_back(t);
+    }
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"one", "two"}));
+  EXPECT_TRUE(reader->ReadAvailable(10)->empty());
+  EXPECT_TRUE(reader->drained());
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
 }
 
 }  // namespace
