@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The main job: installs and builds, then runs the whole system on this
-# machine with its embedded SQLite store in a fresh folder (demo-run/): keys,
-# registry, gateway, four agencies submitting a realistic scenario as JSON
-# lines, the coordinator following its alerts as they arrive, and an operator
-# reading the log at the end. Stops everything cleanly.
+# machine with its embedded SQLite stores in a fresh folder (demo-run/): keys
+# and registry, the gateway, the four agency services (each with its SQLite
+# outbox, inbox and case workers' file), and the municipality's coordinator
+# client following its alerts. The agencies' own systems hand their events to
+# their services as JSON lines, step by step; the alerts are shown as they
+# arrive, and an operator reads the log at the end. Stops everything cleanly.
 #
 # The scenario spans three months, so the gateway reads "now" from a clock
 # file that each step moves to its "# on YYYY-MM-DD" date: deadlines fall due
@@ -21,6 +23,16 @@ mkdir -p "$run/keys"
 cd "$run"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Waits up to ~10 s for a condition, checking every 0.1 s.
+wait_for() {
+  for _ in $(seq 100); do
+    eval "$1" && return 0
+    sleep 0.1
+  done
+  echo "timed out waiting for: $1" >&2
+  return 1
+}
+lines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 
 say "Keys and registry: one CURVE keypair per party, the gateway and an operator"
 "$bin/samverkan-keytool" generate --out keys --name gateway >/dev/null
@@ -52,54 +64,77 @@ clock_file = "clock"
 CONF
 echo 2026-09-01 >clock
 
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+
 say "Starting the gateway"
 "$bin/samverkan-gateway" -c gateway.toml >gateway.log 2>&1 &
 gateway_pid=$!
-trap 'kill "$gateway_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  [ -f gateway.ready ] && break
-  kill -0 "$gateway_pid" 2>/dev/null || { cat gateway.log; exit 1; }
-  sleep 0.1
-done
-[ -f gateway.ready ] || { echo "gateway did not start"; cat gateway.log; exit 1; }
+pids+=("$gateway_pid")
+wait_for '[ -f gateway.ready ] || ! kill -0 "$gateway_pid" 2>/dev/null'
+[ -f gateway.ready ] || { cat gateway.log; exit 1; }
 cat gateway.ready
 
-say "Each agency's inbox subscribes to its deliveries (redacted to its consent)"
-mkdir -p inbox
-inbox_pids=()
+# Which service speaks for which organisation.
+declare -A service=(
+  [kommun-orebro]=municipality [region-orebro]=psychiatry
+  [arbetsformedlingen]=arbetsformedlingen [forsakringskassan]=forsakringskassan)
+
+say "The four agency services: outbox, inbox and case workers' file each"
 for org in kommun-orebro region-orebro arbetsformedlingen forsakringskassan; do
-  "$bin/samverkan-inbox" --gateway gateway.ready --key "keys/$org.key" \
-    --out "inbox/$org.jsonl" >"inbox/$org.log" 2>&1 &
-  inbox_pids+=($!)
+  name=${service[$org]}
+  mkdir -p "agencies/$name"
+  : >"agencies/$name/incoming.jsonl"  # what the agency's own system writes
+  "$bin/samverkan-$name" --gateway gateway.ready --key "keys/$org.key" \
+    --organisation "$org" --data "agencies/$name" \
+    --input "agencies/$name/incoming.jsonl" --clock-file clock \
+    >"agencies/$name/service.log" 2>&1 &
+  pids+=($!)
+  echo "samverkan-$name for $org, data in agencies/$name/"
 done
-say "The coordinator (Örebro kommun) follows its alert stream"
-mkdir -p alerts
-"$bin/samverkan-inbox" --gateway gateway.ready --key keys/kommun-orebro.key \
-  --alerts --print --out alerts/kommun-orebro.jsonl >alerts/kommun-orebro.txt 2>&1 &
-inbox_pids+=($!)
-trap 'kill "$gateway_pid" "${inbox_pids[@]}" 2>/dev/null || true' EXIT
-echo "started ${#inbox_pids[@]} subscribers"
+
+say "The coordinator client (Örebro kommun) follows its alert stream"
+mkdir -p coordinator
+"$bin/samverkan-coordinator" --gateway gateway.ready \
+  --key keys/kommun-orebro.key --out coordinator/alerts.jsonl --text \
+  >coordinator/alerts.txt 2>coordinator/coordinator.log &
+pids+=($!)
 
 # Prints the coordinator's alerts that arrived since the last call. The
 # gateway commits an event's alerts with the event, but they reach the
-# subscriber asynchronously: wait (bounded) until the file stops growing.
+# coordinator asynchronously: wait (bounded) until the file stops growing.
 # With an argument, first wait (bounded) for at least one new line.
 shown=0
 show_alerts() {
-  local expect_more=${1:-}
-  for _ in $(seq 50); do
-    [ -z "$expect_more" ] && break
-    [ "$(wc -l <alerts/kommun-orebro.txt)" -gt "$shown" ] && break
-    sleep 0.1
-  done
+  [ -n "${1:-}" ] && wait_for '[ "$(lines coordinator/alerts.txt)" -gt "$shown" ]'
   for _ in $(seq 20); do
     local before
-    before=$(wc -l <alerts/kommun-orebro.txt)
+    before=$(lines coordinator/alerts.txt)
     sleep 0.15
-    [ "$before" = "$(wc -l <alerts/kommun-orebro.txt)" ] && break
+    [ "$before" = "$(lines coordinator/alerts.txt)" ] && break
   done
-  tail -n +"$((shown + 1))" alerts/kommun-orebro.txt | sed 's/^/  ALERT  /'
-  shown=$(wc -l <alerts/kommun-orebro.txt)
+  tail -n +"$((shown + 1))" coordinator/alerts.txt | sed 's/^/  ALERT  /'
+  shown=$(lines coordinator/alerts.txt)
+}
+
+# The agency's system appends a step's lines to its service's input file;
+# the service answers each one in replies.jsonl (sent) or rejected.jsonl
+# (never sent). Waits until every line has its answer, then prints them.
+declare -A handed=() answered=()
+hand_over() {  # organisation file
+  local dir="agencies/${service[$1]}" n
+  n=$(grep -cv '^\s*\(#\|$\)' "$2" || true)
+  cat "$2" >>"$dir/incoming.jsonl"
+  handed[$1]=$(( ${handed[$1]:-0} + n ))
+  wait_for '[ $(( $(lines '"$dir"'/replies.jsonl) + $(lines '"$dir"'/rejected.jsonl) )) -ge '"${handed[$1]}"' ]'
+  local from=${answered[$1]:-0}
+  { jq -r '"\(.line)\t\(.reply.outcome)\t" +
+           (if .reply.outcome == "ACCEPTED" then "#\(.reply.sequence)" +
+              (if .reply.duplicate then " (duplicate: already in the log)" else "" end)
+            else "\(.reply.code): \(.reply.message)" end)' "$dir/replies.jsonl"
+    jq -r '"\(.line)\tNOT SENT\t\(.error)"' "$dir/rejected.jsonl" 2>/dev/null
+  } | sort -n | tail -n +"$((from + 1))" | sed 's/^/  line /'
+  answered[$1]=${handed[$1]}
 }
 
 for step in "$root"/deploy/demo/scenario/*.jsonl; do
@@ -112,42 +147,47 @@ for step in "$root"/deploy/demo/scenario/*.jsonl; do
   if [ "$org" = clock ]; then
     show_alerts expect-more  # the idle gateway fires what fell due
   else
-    "$bin/samverkan-submit" --gateway gateway.ready --key "keys/$org.key" \
-      --organisation "$org" --file "$step" --clock-file clock
+    hand_over "$org" "$step"
     show_alerts
   fi
 done
 
-say "Försäkringskassan's system sends its file again (a retry): nothing is stored twice"
-"$bin/samverkan-submit" --gateway gateway.ready --key keys/forsakringskassan.key \
-  --organisation forsakringskassan --file "$root/deploy/demo/scenario/03-forsakringskassan.jsonl"
+say "Försäkringskassan's system hands its first file over again (a retry): nothing is stored twice"
+hand_over forsakringskassan "$root/deploy/demo/scenario/03-forsakringskassan.jsonl"
 
 op() { "$bin/samverkan-operator" --gateway gateway.ready --key keys/operator.key "$@"; }
 
-say "Inboxes: what each agency received (a heartbeat a second lets them catch up)"
+say "What each agency's case workers got (deliveries redacted to consent; to-dos marked)"
 for org in kommun-orebro region-orebro arbetsformedlingen forsakringskassan; do
-  for _ in $(seq 30); do  # until the inbox stops growing
-    before=$(wc -l <"inbox/$org.jsonl" 2>/dev/null || echo 0)
-    sleep 0.2
-    [ "$before" = "$(wc -l <"inbox/$org.jsonl" 2>/dev/null || echo 0)" ] && break
-  done
-  printf '%-20s %3s deliveries; about p-anna: %s\n' "$org" \
-    "$(wc -l <"inbox/$org.jsonl")" \
-    "$(grep '"p-anna"' "inbox/$org.jsonl" | grep -o '"schema_version":[0-9]*,"[a-z_]*"' | cut -d'"' -f4 | paste -sd' ' -)"
+  dir="agencies/${service[$org]}"
+  wait_for '[ "$(lines '"$dir"'/caseworker.jsonl)" -gt 0 ]' || true
+  printf '%-20s %3s deliveries, %s to do\n' "$org" "$(lines "$dir/caseworker.jsonl")" \
+    "$(jq -s 'map(select(.to_do)) | length' "$dir/caseworker.jsonl")"
+  jq -r 'select(.to_do) | "    TO DO  \(.action)"' "$dir/caseworker.jsonl" | cut -c1-200
 done
+say "Försäkringskassan's plans (its local projection)"
+"$bin/samverkan-forsakringskassan" --data agencies/forsakringskassan --plans
+
+say "The coordinator's open handovers"
+"$bin/samverkan-coordinator" --out coordinator/alerts.jsonl --handovers
+say "The coordinator's alert stream, all of it ($shown deliveries)"
+cat coordinator/alerts.txt
+
 say "Operator: the log (metadata only, never payloads)"
 op tail
 say "Operator: stats"
 op stats
 say "Operator: verify the hash chain"
 op verify
-say "The coordinator's alert stream, all of it ($shown deliveries)"
-cat alerts/kommun-orebro.txt
+say "Operator: Anna's timeline (metadata only)"
+op timeline p-anna
+say "Operator: handovers still open or escalated"
+op handovers
 say "Operator: Anna's disclosure report (who received what about her, and why)"
 op report p-anna
 
 say "Stopping"
-kill -TERM "${inbox_pids[@]}" "$gateway_pid"
-wait "$gateway_pid" "${inbox_pids[@]}" || true
+kill -TERM "${pids[@]}"
+wait "${pids[@]}" || true
 trap - EXIT
-echo "gateway stopped; the log is in $(basename "$run")/data/log.sqlite"
+echo "everything stopped; the log is in $(basename "$run")/data/log.sqlite"

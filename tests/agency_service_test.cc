@@ -23,6 +23,7 @@
 #include "services/agency/sqlite_db.h"
 #include "tests/support/child_process.h"
 #include "tests/support/gateway_fixture.h"
+#include "tests/support/log_reader.h"
 #include "tests/support/plan_setup.h"
 
 namespace samverkan::testing {
@@ -122,9 +123,7 @@ class AgencyServiceTest : public ::testing::Test {
 
   // Every event id in the log exactly once, and nothing else of ours.
   void ExpectInLogOnce(const std::vector<std::string>& ids) {
-    auto log = gateway::SqliteLogStore::Open(
-        gateway_->LogPath(),
-        gateway::SqliteLogStore::Options{.read_only = true});
+    auto log = OpenLogReadOnly(gateway_->LogPath());
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     for (const std::string& id : ids) {
       auto found = (*log)->FindEvent(id);
@@ -282,8 +281,7 @@ TEST_F(AgencyServiceTest, InboxAfterARestartHasNoGapsAndNoDuplicates) {
 
   auto second = StartService("samverkan-forsakringskassan", kFk, fk_dir, {});
   ASSERT_NE(second, nullptr);
-  auto log = gateway::SqliteLogStore::Open(
-      gateway_->LogPath(), gateway::SqliteLogStore::Options{.read_only = true});
+  auto log = OpenLogReadOnly(gateway_->LogPath());
   ASSERT_TRUE(log.ok());
   auto head = (*log)->RecipientHead(kFk);
   ASSERT_TRUE(head.ok());

@@ -16,6 +16,7 @@
 #include "gateway/testing/rule_events.h"
 #include "services/inbox/inbox_file.h"
 #include "tests/support/gateway_fixture.h"
+#include "tests/support/log_reader.h"
 
 namespace samverkan::testing {
 namespace {
@@ -145,9 +146,7 @@ class CoordinatorTest : public ::testing::Test {
   // The alert stream as the gateway committed it: (recipient sequence, log
   // sequence) of every delivery.
   std::vector<std::pair<uint64_t, uint64_t>> Committed() {
-    gateway::SqliteLogStore::Options read_only;
-    read_only.read_only = true;
-    auto log = gateway::SqliteLogStore::Open(gateway_->LogPath(), read_only);
+    auto log = OpenLogReadOnly(gateway_->LogPath());
     EXPECT_TRUE(log.ok()) << log.status().ToString();
     std::vector<std::pair<uint64_t, uint64_t>> out;
     if (!log.ok()) return out;

@@ -19,6 +19,7 @@
 #include "samverkan/v1/envelope.pb.h"
 #include "samverkan/v1/gateway.pb.h"
 #include "tests/support/gateway_fixture.h"
+#include "tests/support/log_reader.h"
 #include "tests/support/plan_setup.h"
 
 namespace samverkan::testing {
@@ -410,9 +411,7 @@ TEST_F(GatewayIntegrationTest, UnknownKeyGetsNoReplyAndLeavesNoTrace) {
       << "only the municipality's event may have been added";
   EXPECT_EQ(ByCode(after), ByCode(before)) << "the refusal is not audited";
 
-  gateway::SqliteLogStore::Options read_only;
-  read_only.read_only = true;
-  auto log = gateway::SqliteLogStore::Open(gateway_->LogPath(), read_only);
+  auto log = OpenLogReadOnly(gateway_->LogPath());
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   auto found = (*log)->FindEvent(e.event_id());
   ASSERT_TRUE(found.ok()) << found.status().ToString();

@@ -22,6 +22,7 @@
 #include "gateway/testing/test_envelopes.h"
 #include "samverkan/v1/envelope.pb.h"
 #include "tests/support/gateway_fixture.h"
+#include "tests/support/log_reader.h"
 #include "tests/support/plan_setup.h"
 
 namespace samverkan::testing {
@@ -220,9 +221,7 @@ TEST(GatewayKillTest, EveryAcknowledgedEventSurvivesRepeatedSigkill) {
 
   // The file itself, read-only: each event exactly once, where it was said
   // to be, and nothing else.
-  gateway::SqliteLogStore::Options read_only;
-  read_only.read_only = true;
-  auto opened = gateway::SqliteLogStore::Open(gateway.LogPath(), read_only);
+  auto opened = OpenLogReadOnly(gateway.LogPath());
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   gateway::SqliteLogStore& log = **opened;
   auto head = log.Head();

@@ -18,6 +18,7 @@
 #include "gateway/testing/test_envelopes.h"
 #include "samverkan/v1/envelope.pb.h"
 #include "tests/support/gateway_fixture.h"
+#include "tests/support/log_reader.h"
 #include "tests/support/plan_setup.h"
 
 namespace samverkan::testing {
@@ -175,9 +176,7 @@ TEST(TamperTest, OperatorVerifyNamesTheAlteredRecord) {
   }
 
   // The same finding from the file directly, read-only.
-  gateway::SqliteLogStore::Options read_only;
-  read_only.read_only = true;
-  auto log = gateway::SqliteLogStore::Open(gateway.LogPath(), read_only);
+  auto log = OpenLogReadOnly(gateway.LogPath());
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   auto direct = gateway::VerifyChain(**log, 1, kRecords);
   ASSERT_TRUE(direct.ok()) << direct.status().ToString();

@@ -15,6 +15,7 @@
 #include "gateway/testing/rule_events.h"
 #include "services/client/delivery_client.h"
 #include "tests/support/gateway_fixture.h"
+#include "tests/support/log_reader.h"
 
 namespace samverkan::testing {
 namespace {
@@ -32,9 +33,7 @@ std::string ReadFile(const std::string& path) {
 
 // Every record the gateway wrote itself, as envelopes.
 std::vector<v1::Envelope> GatewayRecords(const std::string& log_path) {
-  gateway::SqliteLogStore::Options read_only;
-  read_only.read_only = true;
-  auto log = gateway::SqliteLogStore::Open(log_path, read_only);
+  auto log = OpenLogReadOnly(log_path);
   EXPECT_TRUE(log.ok()) << log.status().ToString();
   std::vector<v1::Envelope> out;
   if (!log.ok()) return out;
@@ -146,9 +145,7 @@ class TransitionIntegrationTest : public ::testing::Test {
   // file: exact once the last event submitted is acknowledged, because the
   // gateway commits an event's alerts with the event itself.
   uint64_t AlertsDeliveredTo(const std::string& recipient) {
-    gateway::SqliteLogStore::Options read_only;
-    read_only.read_only = true;
-    auto log = gateway::SqliteLogStore::Open(gateway_->LogPath(), read_only);
+    auto log = OpenLogReadOnly(gateway_->LogPath());
     EXPECT_TRUE(log.ok()) << log.status().ToString();
     if (!log.ok()) return 0;
     auto head = (*log)->RecipientHead(recipient);
@@ -415,10 +412,8 @@ TEST_F(TransitionIntegrationTest, ImpossibleStepIsRefusedWithItsReason) {
 
   // Audited, nothing logged, and the gateway still serves: the grant and
   // then the vilande decision are accepted.
-  gateway::SqliteLogStore::Options read_only;
-  read_only.read_only = true;
   {
-    auto log = gateway::SqliteLogStore::Open(gateway_->LogPath(), read_only);
+    auto log = OpenLogReadOnly(gateway_->LogPath());
     ASSERT_TRUE(log.ok());
     auto counts = (*log)->CountRejections();
     ASSERT_TRUE(counts.ok());

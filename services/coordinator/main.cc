@@ -82,7 +82,8 @@ int main(int argc, char** argv) {
   options.until_idle = until_idle || handovers;
   if (!handovers && (text || isatty(STDOUT_FILENO))) {
     options.text = &std::cout;
-    std::cout << "resuming after alert #" << coordinator.last() << ", "
+    // A status, not an alert: stdout carries only the alerts themselves.
+    std::cerr << "resuming after alert #" << coordinator.last() << ", "
               << coordinator.handovers().size() << " handover(s) open"
               << std::endl;
   }
