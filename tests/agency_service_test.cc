@@ -25,6 +25,7 @@
 #include "tests/support/gateway_fixture.h"
 #include "tests/support/log_reader.h"
 #include "tests/support/plan_setup.h"
+#include "tests/support/wait.h"
 
 namespace samverkan::testing {
 namespace {
@@ -32,15 +33,8 @@ namespace {
 constexpr char kParticipant[] = "p-3001";
 constexpr auto kBound = std::chrono::seconds(60);
 
-// Polls `condition` until it holds or `bound` passes.
-bool WaitUntil(const std::function<bool()>& condition,
-               std::chrono::milliseconds bound = kBound) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
+bool WaitUntil(const std::function<bool()>& condition) {
+  return testing::WaitUntil(condition, kBound);
 }
 
 std::string JsonLine(const v1::Envelope& e) {

@@ -17,6 +17,7 @@
 #include "services/inbox/inbox_file.h"
 #include "tests/support/gateway_fixture.h"
 #include "tests/support/log_reader.h"
+#include "tests/support/wait.h"
 
 namespace samverkan::testing {
 namespace {
@@ -25,16 +26,8 @@ constexpr const char* kAf = kArbetsformedlingen;
 constexpr char kAlertStream[] = "kommun-orebro/alerts";
 constexpr auto kWait = std::chrono::seconds(20);
 
-// Polls `done` until it holds or `timeout` passes; the poll interval only
-// bounds how soon a met condition is seen.
-bool WaitFor(const std::function<bool()>& done,
-             std::chrono::milliseconds timeout = kWait) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
+bool WaitFor(const std::function<bool()>& done) {
+  return WaitUntil(done, kWait);
 }
 
 std::vector<v1::Delivery> ReadAlertFile(const std::string& path) {
