@@ -21,9 +21,9 @@
 #include "common/transport/curve_keys.h"
 #include "common/transport/zap_handler.h"
 #include "gateway/alert_stream.h"
-#include "samverkan/payload_type.h"
 #include "gateway/log/sqlite_log_store.h"
 #include "gateway/testing/test_envelopes.h"
+#include "samverkan/payload_type.h"
 #include "services/client/delivery_client.h"
 
 namespace samverkan::gateway {

@@ -23,8 +23,8 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
     pipeline_ = std::make_unique<Pipeline>(
-        BuildIngressChain(config_, store_.get(), &state_, &engine_), store_.get(),
-        &state_, &engine_, &clock_, &metrics_);
+        BuildIngressChain(config_, store_.get(), &state_, &engine_),
+        store_.get(), &state_, &engine_, &clock_, &metrics_);
     // Consent and an open plan, without which nothing about p-1001 passes.
     std::vector<Submission> setup;
     setup.push_back(From(region_, testing::MakeConsentGranted(

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "gateway/alert_stream.h"
-#include "samverkan/payload_type.h"
 #include "gateway/rules/ledger_view.h"
+#include "samverkan/payload_type.h"
 
 namespace samverkan::gateway {
 

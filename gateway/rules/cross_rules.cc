@@ -6,8 +6,8 @@
 #include <algorithm>
 
 #include "common/sha256.h"
-#include "samverkan/payload_type.h"
 #include "gateway/rules/ledger_view.h"
+#include "samverkan/payload_type.h"
 
 namespace samverkan::gateway {
 

@@ -1,10 +1,10 @@
 // Enforced evaluation, and the shadow comparison that rides along with it.
 #include "gateway/rules/transition_engine.h"
 
-#include "samverkan/payload_type.h"
 #include "gateway/rules/cross_rules.h"
 #include "gateway/rules/ledger_apply.h"
 #include "gateway/rules/ledger_view.h"
+#include "samverkan/payload_type.h"
 
 namespace samverkan::gateway {
 namespace {
