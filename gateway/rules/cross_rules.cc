@@ -71,11 +71,22 @@ const v1::LedgerProgramme* SickProgramme(const v1::ParticipantLedger& l) {
   return nullptr;
 }
 
+// Sentences are read by coordinators: programmes by their Swedish names.
 std::string ProgrammeName(v1::ProgrammeKind kind) {
-  std::string name = v1::ProgrammeKind_Name(kind);
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](char c) { return c == '_' ? ' ' : std::tolower(c); });
-  return name;
+  switch (kind) {
+    case v1::ARBETSTRANING:
+      return "arbetsträning";
+    case v1::ARBETSPRAKTIK:
+      return "arbetspraktik";
+    case v1::SIUS:
+      return "SIUS";
+    case v1::FORBEREDANDE_INSATSER:
+      return "förberedande insatser";
+    case v1::JOBB_OCH_UTVECKLINGSGARANTIN:
+      return "jobb- och utvecklingsgarantin";
+    default:
+      return "a programme";
+  }
 }
 
 // Shared by event evaluation and the clock: building alerts and handovers.

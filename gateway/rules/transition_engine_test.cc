@@ -125,6 +125,9 @@ TEST_F(TransitionEngineTest, SicknessRemindersFireOnlyWhileStillSick) {
   ASSERT_EQ(day7.size(), 1u);
   ASSERT_EQ(day7[0].second.alerts.size(), 1u);
   EXPECT_EQ(day7[0].second.alerts[0].rule_id, "programme_sickness_certificate");
+  EXPECT_NE(day7[0].second.alerts[0].sentence.find("during SIUS since"),
+            std::string::npos)
+      << day7[0].second.alerts[0].sentence;
   auto day30 = Tick({2026, 4, 1});
   ASSERT_EQ(day30.size(), 1u);
   ASSERT_EQ(day30[0].second.alerts.size(), 1u);
