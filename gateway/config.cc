@@ -63,7 +63,8 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
                                                "schema_version",
                                                "rule_set_file",
                                                "shadow_rule_set_file",
-                                               "clock_file"};
+                                               "clock_file",
+                                               "metrics_listen"};
   for (const auto& [key, value] : *gateway) {
     if (!kKnown.count(std::string(key.str()))) {
       return InvalidArgumentError("unknown key gateway." +
@@ -81,6 +82,7 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
         ReadString(*gateway, "rule_set_file", &c.rule_set_file),
         ReadString(*gateway, "shadow_rule_set_file", &c.shadow_rule_set_file),
         ReadString(*gateway, "clock_file", &c.clock_file),
+        ReadString(*gateway, "metrics_listen", &c.metrics_listen),
         ReadCount(*gateway, "heartbeat_interval_ms", &c.heartbeat_interval_ms),
         ReadCount(*gateway, "max_event_bytes", &c.max_event_bytes),
         ReadCount(*gateway, "max_message_bytes", &c.max_message_bytes),

@@ -23,6 +23,11 @@ struct GatewayConfig {
   // launchers and tests that bind port 0). Empty: not written.
   std::string ready_file;
 
+  // Where GET /metrics (Prometheus text) and /healthz are served, as
+  // "host:port"; loopback unless an operator means otherwise. Port 0 picks a
+  // free one (named in the ready file). Empty: not served.
+  std::string metrics_listen;
+
   // An envelope larger than this is answered TOO_LARGE.
   uint32_t max_event_bytes = 64 * 1024;
   // A ZeroMQ message larger than this drops the connection outright, before

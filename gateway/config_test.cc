@@ -14,6 +14,7 @@ ingress_endpoint = "tcp://127.0.0.1:0"
 max_batch = 512
 rule_set_file = "rules/rules-2026.1.toml"
 heartbeat_interval_ms = 250
+metrics_listen = "127.0.0.1:9464"
 )");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->data_dir, "/var/lib/samverkan");
@@ -24,6 +25,13 @@ heartbeat_interval_ms = 250
   EXPECT_EQ(c->rule_set_file, "rules/rules-2026.1.toml");
   EXPECT_EQ(c->heartbeat_interval_ms, 250u);
   EXPECT_EQ(c->shadow_rule_set_file, "");
+  EXPECT_EQ(c->metrics_listen, "127.0.0.1:9464");
+}
+
+TEST(ConfigTest, MetricsAreOffByDefault) {
+  auto c = ParseGatewayConfig("[gateway]\nrule_set_file = \"r\"\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->metrics_listen, "");
 }
 
 TEST(ConfigTest, MistakesAreNamed) {
@@ -36,6 +44,8 @@ TEST(ConfigTest, MistakesAreNamed) {
       {"[other]\n", "no [gateway] table"},
       {"[gateway]\ndata_dri = \"x\"\n", "unknown key gateway.data_dri"},
       {"[gateway]\ndata_dir = 5\n", "gateway.data_dir must be a string"},
+      {"[gateway]\nmetrics_listen = 9464\n",
+       "gateway.metrics_listen must be a string"},
       {"[gateway]\nmax_batch = -1\n", "gateway.max_batch must be a positive"},
       {"[gateway]\n", "gateway.rule_set_file is required"},
       {"[gateway]\nrule_set_file = \"r\"\nmax_event_bytes = 2000000\n",

@@ -12,6 +12,7 @@
 #include "common/transport/poller.h"
 #include "gateway/chain.h"
 #include "gateway/log/sqlite_log_store.h"
+#include "gateway/metrics_pages.h"
 
 namespace samverkan::gateway {
 namespace {
@@ -113,13 +114,15 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
   g->delivery_server_ = std::make_unique<DeliveryServer>(
       std::move(*delivery), &g->registry_, g->writer_.get(), g->state_.get());
   g->ingress_loop_ = std::make_unique<IngressLoop>(
-      g->ingress_.get(), &g->registry_, g->pipeline_.get(), c.max_batch);
+      g->ingress_.get(), &g->registry_, g->pipeline_.get(), c.max_batch,
+      &g->metrics_);
   g->query_server_ = std::make_unique<QueryServer>(
       std::move(*query), std::move(*reader), &g->metrics_);
   Gateway* raw = g.get();
   g->query_thread_ =
       std::thread([raw] { raw->query_server_->Serve(raw->query_stop_); });
 
+  if (Status s = g->StartMetrics(clock); !s.ok()) return s;
   if (Status s = g->WriteReadyFile(); !s.ok()) return s;
   auto head = g->writer_->Head();
   spdlog::info(
@@ -161,6 +164,39 @@ void Gateway::Run(const std::atomic<bool>& stop) {
   }
 }
 
+Status Gateway::StartMetrics(const Clock* clock) {
+  metrics_.started_us = clock->NowMicros();
+  if (config_.metrics_listen.empty()) return OkStatus();
+  SqliteLogStore::Options read_only;
+  read_only.read_only = true;
+  auto reader = SqliteLogStore::Open(config_.LogPath(), read_only);
+  if (!reader.ok()) return reader.status();
+  health_reader_ = std::move(*reader);
+  HttpRoutes routes;
+  routes["/metrics"] = [this, clock] {
+    return HttpResponse{
+        200, kPrometheusContentType,
+        FormatPrometheusText(metrics_.Snapshot(clock->NowMicros()))};
+  };
+  routes["/healthz"] = [this, clock] {
+    // A read of the head: cheap, and it fails when the file is gone or
+    // unreadable.
+    return HealthPage(
+        health_reader_->Head(), metrics_.last_commit_failed.load(),
+        metrics_.Snapshot(clock->NowMicros()).last_commit_age_seconds);
+  };
+  auto responder =
+      HttpResponder::Start(config_.metrics_listen, std::move(routes));
+  if (!responder.ok()) {
+    return Status(responder.status().code(),
+                  "gateway.metrics_listen: " + responder.status().message());
+  }
+  metrics_responder_ = std::move(*responder);
+  metrics_url_ = metrics_responder_->url();
+  spdlog::info("metrics and health on {}", metrics_url_);
+  return OkStatus();
+}
+
 Status Gateway::WriteReadyFile() const {
   if (config_.ready_file.empty()) return OkStatus();
   // Written whole under a temporary name and renamed, so a reader never sees
@@ -173,6 +209,9 @@ Status Gateway::WriteReadyFile() const {
         << "query = \"" << query_endpoint_ << "\"\n"
         << "delivery = \"" << delivery_endpoint_ << "\"\n"
         << "server_public_key = \"" << public_key_ << "\"\n";
+    if (!metrics_url_.empty()) {
+      out << "metrics = \"" << metrics_url_ << "\"\n";
+    }
     if (!out) return FailedPreconditionError("cannot write " + tmp);
   }
   std::error_code ec;

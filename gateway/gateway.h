@@ -14,6 +14,7 @@
 #include "gateway/auth/key_registry.h"
 #include "gateway/config.h"
 #include "gateway/delivery_server.h"
+#include "gateway/http_responder.h"
 #include "gateway/ingress_loop.h"
 #include "gateway/log/log_store.h"
 #include "gateway/metrics.h"
@@ -41,10 +42,13 @@ class Gateway {
   const std::string& query_endpoint() const { return query_endpoint_; }
   const std::string& delivery_endpoint() const { return delivery_endpoint_; }
   const std::string& public_key() const { return public_key_; }
+  // "http://host:port" of /metrics and /healthz; empty when not served.
+  const std::string& metrics_url() const { return metrics_url_; }
 
  private:
   Gateway() = default;
   Status WriteReadyFile() const;
+  Status StartMetrics(const Clock* clock);
 
   GatewayConfig config_;
   KeyRegistry registry_;
@@ -65,6 +69,11 @@ class Gateway {
   std::unique_ptr<DeliveryServer> delivery_server_;
   std::atomic<bool> query_stop_{false};
   std::thread query_thread_;
+  std::string metrics_url_;
+  // Its own read-only view of the log, used only on the responder's thread.
+  std::unique_ptr<LogStore> health_reader_;
+  // Last, so it stops before anything its pages read is destroyed.
+  std::unique_ptr<HttpResponder> metrics_responder_;
 };
 
 }  // namespace samverkan::gateway

@@ -7,16 +7,18 @@ namespace samverkan::gateway {
 
 IngressLoop::IngressLoop(transport::CurveRouter* socket,
                          const KeyRegistry* registry, Pipeline* pipeline,
-                         uint32_t max_batch)
+                         uint32_t max_batch, PipelineMetrics* metrics)
     : socket_(socket),
       registry_(registry),
       pipeline_(pipeline),
-      max_batch_(max_batch) {}
+      max_batch_(max_batch),
+      metrics_(metrics) {}
 
 void IngressLoop::Admit(transport::IncomingMessage message) {
   Submission& s = submissions_.emplace_back();
   ReplyTo& to = reply_to_.emplace_back();
   to.routing_id = std::move(message.routing_id);
+  to.received = std::chrono::steady_clock::now();
   s.peer = registry_->FindByKey(message.peer_public_key);
   auto& frames = message.frames;
   if (frames.size() >= 2) to.correlation = frames[1].substr(0, 64);
@@ -48,6 +50,7 @@ size_t IngressLoop::ServeOnce(std::chrono::milliseconds timeout) {
     if (!next) break;
     Admit(std::move(*next));
   }
+  metrics_->ingress_queue_depth = submissions_.size();
 
   std::vector<v1::SubmitReply> replies = pipeline_->Run(submissions_);
   for (size_t i = 0; i < replies.size(); ++i) {
@@ -57,6 +60,10 @@ size_t IngressLoop::ServeOnce(std::chrono::milliseconds timeout) {
                         to.correlation, replies[i].SerializeAsString()});
     // A client that vanished will resubmit; its events are safe either way.
     if (!sent.ok()) spdlog::debug("reply not sent: {}", sent.ToString());
+    metrics_->ack_latency_seconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                      to.received)
+            .count());
   }
   return replies.size();
 }

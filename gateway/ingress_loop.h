@@ -20,10 +20,10 @@ inline constexpr std::string_view kErrorVerb = "ERROR";
 
 class IngressLoop {
  public:
-  // Everything is borrowed and must outlive the loop; all of it is used from
-  // the calling thread only.
+  // Everything is borrowed and must outlive the loop; all of it but
+  // `metrics` (which other threads read) is used from the calling thread only.
   IngressLoop(transport::CurveRouter* socket, const KeyRegistry* registry,
-              Pipeline* pipeline, uint32_t max_batch);
+              Pipeline* pipeline, uint32_t max_batch, PipelineMetrics* metrics);
   IngressLoop(const IngressLoop&) = delete;
   IngressLoop& operator=(const IngressLoop&) = delete;
 
@@ -36,6 +36,8 @@ class IngressLoop {
     std::string routing_id;
     std::string correlation;
     bool well_formed = false;
+    // When the submission was taken off the socket, for the ack latency.
+    std::chrono::steady_clock::time_point received;
   };
   void Admit(transport::IncomingMessage message);
 
@@ -43,6 +45,7 @@ class IngressLoop {
   const KeyRegistry* registry_;
   Pipeline* pipeline_;
   uint32_t max_batch_;
+  PipelineMetrics* metrics_;
   std::vector<Submission> submissions_;
   std::vector<ReplyTo> reply_to_;
 };

@@ -52,7 +52,7 @@ void Pipeline::Accept(const v1::Envelope& e, size_t index, uint64_t base,
   rule_records_.Write(d.effects, e.participant_id(), e.event_id(),
                       e.source_organisation(), engine_->enforced().version, now,
                       &batch);
-  metrics_->alerts_raised += d.effects.alerts.size();
+  CountAlerts(d.effects);
   if (d.shadow) {
     rule_records_.WriteShadow(*d.shadow, e.participant_id(),
                               base + 1 + batch.records.size(), now, &batch);
@@ -71,8 +71,12 @@ void Pipeline::FireClock(uint64_t base, int64_t now, Batch& batch) {
         state_->ledgers().Get(participant).coordinating_organisation();
     rule_records_.Write(effects, participant, trigger, coordinator,
                         engine_->enforced().version, now, &batch);
-    metrics_->alerts_raised += effects.alerts.size();
+    CountAlerts(effects);
   }
+}
+
+void Pipeline::CountAlerts(const RuleEffects& effects) {
+  for (const RaisedAlert& a : effects.alerts) alerts_by_rule_[a.rule_id]++;
 }
 
 void Pipeline::RecordShadowOfRejected(const Submission& s, uint64_t base,
@@ -96,6 +100,7 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   Batch batch;
   batch_.Clear();
   deliveries_.clear();
+  alerts_by_rule_.clear();
   const int64_t now = clock_->NowMicros();
   // The writer's head is cached, so this costs nothing; the sequence an
   // accepted event will get is known before the commit that gives it.
@@ -163,6 +168,8 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
       metrics_->rejected[static_cast<size_t>(r.code())]++;
     }
   }
+  metrics_->handovers_open = state_->ledgers().open_handovers();
+  metrics_->handovers_escalated = state_->ledgers().escalated_handovers();
   return replies;
 }
 
@@ -173,6 +180,7 @@ void Pipeline::Commit(const Batch& batch, int64_t now,
   StatusOr<LogHead> head = store_->Append(batch, now, &recipient_sequences);
   if (!head.ok()) {
     metrics_->commit_failures++;
+    metrics_->last_commit_failed = true;
     // The state ran ahead of the log; the log is the truth.
     if (Status s = state_->Rebuild(*store_); !s.ok()) {
       spdlog::error("rebuilding participant state failed: {}", s.ToString());
@@ -194,8 +202,13 @@ void Pipeline::Commit(const Batch& batch, int64_t now,
       replies[i].set_outcome(v1::ACCEPTED);
       replies[i].set_sequence(first + static_cast<uint64_t>(record_of[i]));
     }
+    // Counted per batch and added under one lock, after the commit, so a
+    // failed commit counts nothing.
+    std::map<std::string, uint64_t> delivered;
+    std::map<std::string, uint64_t> withheld;
     for (size_t i = 0; i < batch.disclosures.size(); ++i) {
       const Disclosure& d = batch.disclosures[i];
+      (d.delivered ? delivered : withheld)[d.recipient]++;
       if (!d.delivered) continue;
       const NewRecord& r = batch.records[d.record_index];
       deliveries_.push_back({d.recipient, r.participant_id,
@@ -203,8 +216,17 @@ void Pipeline::Commit(const Batch& batch, int64_t now,
                              recipient_sequences[i], first + d.record_index,
                              d.withheld_categories, d.body});
     }
+    metrics_->delivered.Add(delivered);
+    metrics_->withheld.Add(withheld);
+    uint64_t alerts = 0;
+    for (const auto& [rule, n] : alerts_by_rule_) alerts += n;
+    metrics_->alerts_raised += alerts;
+    metrics_->alerts_by_rule.Add(alerts_by_rule_);
     metrics_->batches_committed++;
     metrics_->records_committed += batch.records.size();
+    metrics_->commit_batch_size.Observe(
+        static_cast<double>(batch.records.size()));
+    metrics_->last_commit_failed = false;
     metrics_->last_commit_us = now;
   }
 }

@@ -4,7 +4,9 @@
 #ifndef SAMVERKAN_GATEWAY_PIPELINE_H_
 #define SAMVERKAN_GATEWAY_PIPELINE_H_
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "common/clock.h"
@@ -66,6 +68,8 @@ class Pipeline {
   void Accept(const v1::Envelope& e, size_t index, uint64_t base, int64_t now,
               Batch& batch);
   void FireClock(uint64_t base, int64_t now, Batch& batch);
+  // Notes the alerts for the metrics; counted once their batch commits.
+  void CountAlerts(const RuleEffects& effects);
   void RecordShadowOfRejected(const Submission& s, uint64_t base, int64_t now,
                               Batch& batch);
   // Appends `batch`; on success fills in sequences for the replies that own
@@ -84,6 +88,8 @@ class Pipeline {
   const Clock* clock_;
   PipelineMetrics* metrics_;
   BatchContext batch_;
+  // Alerts raised by the batch being decided, by rule id.
+  std::map<std::string, uint64_t> alerts_by_rule_;
 };
 
 }  // namespace samverkan::gateway

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "common/testing/temp_dir.h"
 #include "gateway/chain.h"
 #include "gateway/log/sqlite_log_store.h"
@@ -77,6 +79,31 @@ TEST_F(PipelineTest, AcceptedEventsGetConsecutiveSequences) {
   EXPECT_EQ(metrics_.batches_committed.load(), 1u);
 }
 
+// The /metrics counters agree with what the store recorded.
+TEST_F(PipelineTest, MetricsCountCommitsAndDisclosureDecisions) {
+  Open();
+  const uint64_t batches_before = metrics_.commit_batch_size.Snapshot().count;
+  std::vector<Submission> batch;
+  for (int i = 0; i < 3; ++i)
+    batch.push_back(From(region_, MakeEnvelope("region-orebro")));
+  pipeline_->Run(batch);
+  HistogramSnapshot sizes = metrics_.commit_batch_size.Snapshot();
+  EXPECT_EQ(sizes.count, batches_before + 1);
+  EXPECT_EQ(sizes.cumulative.back(), sizes.count);  // 3 fits the buckets
+  EXPECT_FALSE(metrics_.last_commit_failed.load());
+
+  std::vector<StoredDisclosure> decisions;
+  ASSERT_TRUE(store_->ReadDisclosures("p-1001", 0, 1000, &decisions).ok());
+  std::map<std::string, uint64_t> delivered, withheld;
+  for (const StoredDisclosure& d : decisions) {
+    (d.delivered ? delivered : withheld)[d.recipient]++;
+  }
+  MetricsSnapshot snapshot = metrics_.Snapshot(clock_.NowMicros());
+  EXPECT_EQ(snapshot.delivered, delivered);
+  EXPECT_EQ(snapshot.withheld, withheld);
+  EXPECT_EQ(snapshot.last_commit_age_seconds, 0);
+}
+
 TEST_F(PipelineTest, DuplicatesGetTheOriginalSequenceAndAreStoredOnce) {
   Open();
   v1::Envelope e = MakeEnvelope("region-orebro");
@@ -145,6 +172,7 @@ TEST_F(PipelineTest, FullStoreAnswersRetryLaterAndLosesNothingAcknowledged) {
   }
   ASSERT_TRUE(saw_retry_later);
   EXPECT_GT(metrics_.commit_failures.load(), 0u);
+  EXPECT_TRUE(metrics_.last_commit_failed.load());  // /healthz says 503
   std::vector<StoredRecord> records;
   ASSERT_TRUE(store_->Read(kBase + 1, 100000, &records).ok());
   ASSERT_EQ(records.size(), acknowledged.size());

@@ -12,8 +12,21 @@ const v1::ParticipantLedger& LedgerBook::Get(
   return it == ledgers_.end() ? kEmpty : it->second;
 }
 
+void LedgerBook::CountHandovers(const v1::ParticipantLedger& ledger, int sign) {
+  for (const v1::LedgerHandover& h : ledger.handovers()) {
+    open_handovers_ += sign;
+    if (h.escalated()) escalated_handovers_ += sign;
+  }
+}
+
 void LedgerBook::Index(const std::string& participant,
                        const v1::ParticipantLedger& ledger) {
+  // Counted as a difference, so the totals cost nothing per commit however
+  // many participants there are.
+  if (auto old = ledgers_.find(participant); old != ledgers_.end()) {
+    CountHandovers(old->second, -1);
+  }
+  CountHandovers(ledger, +1);
   if (auto it = due_of_.find(participant); it != due_of_.end()) {
     due_.erase({it->second, participant});
     due_of_.erase(it);
@@ -60,6 +73,8 @@ Status LedgerBook::Load(LogStore& store) {
   changed_.clear();
   due_.clear();
   due_of_.clear();
+  open_handovers_ = 0;
+  escalated_handovers_ = 0;
   std::vector<ProjectionRow> rows;
   std::string after(kLedgerKeyPrefix);
   while (true) {

@@ -45,6 +45,9 @@ class LedgerBook {
   Status Load(LogStore& store);
 
   size_t size() const { return ledgers_.size(); }
+  // Handovers open across all ledgers, and how many of them are escalated.
+  int64_t open_handovers() const { return open_handovers_; }
+  int64_t escalated_handovers() const { return escalated_handovers_; }
 
  private:
   std::unordered_map<std::string, v1::ParticipantLedger> ledgers_;
@@ -53,8 +56,12 @@ class LedgerBook {
   // (days since epoch, participant), and each participant's entry in it.
   std::set<std::pair<int64_t, std::string>> due_;
   std::unordered_map<std::string, int64_t> due_of_;
+  int64_t open_handovers_ = 0;
+  int64_t escalated_handovers_ = 0;
+  // Re-indexes a ledger about to replace the participant's current one.
   void Index(const std::string& participant,
              const v1::ParticipantLedger& ledger);
+  void CountHandovers(const v1::ParticipantLedger& ledger, int sign);
 };
 
 }  // namespace samverkan::gateway

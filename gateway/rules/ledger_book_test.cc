@@ -46,6 +46,7 @@ TEST(LedgerBookTest, ChangedLedgersRoundTripThroughTheStore) {
   // after the deadline.
   EXPECT_TRUE(loaded.DueBy({2026, 3, 16}).empty());
   EXPECT_EQ(loaded.DueBy({2026, 3, 17}), std::vector<std::string>{"p-1"});
+  EXPECT_EQ(loaded.open_handovers(), 1);  // counted again on load
 }
 
 TEST(LedgerBookTest, DueIndexFollowsTheLatestLedger) {
@@ -56,6 +57,23 @@ TEST(LedgerBookTest, DueIndexFollowsTheLatestLedger) {
             (std::vector<std::string>{"p-2", "p-1"}));
   book.Put("p-2", v1::ParticipantLedger(), 3);  // nothing due any more
   EXPECT_EQ(book.DueBy({2026, 3, 20}), std::vector<std::string>{"p-1"});
+}
+
+// The counts behind the handover gauges follow every replacement.
+TEST(LedgerBookTest, CountsOpenAndEscalatedHandovers) {
+  LedgerBook book;
+  EXPECT_EQ(book.open_handovers(), 0);
+  book.Put("p-1", WithHandoverDue(2026, 3, 16), 1);
+  v1::ParticipantLedger escalated = WithHandoverDue(2026, 3, 10);
+  escalated.mutable_handovers(0)->set_escalated(true);
+  book.Put("p-2", escalated, 2);
+  EXPECT_EQ(book.open_handovers(), 2);
+  EXPECT_EQ(book.escalated_handovers(), 1);
+  book.Put("p-2", v1::ParticipantLedger(), 3);  // closed
+  EXPECT_EQ(book.open_handovers(), 1);
+  EXPECT_EQ(book.escalated_handovers(), 0);
+  book.Put("p-1", WithHandoverDue(2026, 4, 1), 4);  // replaced, still one
+  EXPECT_EQ(book.open_handovers(), 1);
 }
 
 }  // namespace

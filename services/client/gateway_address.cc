@@ -18,6 +18,7 @@ StatusOr<GatewayAddress> LoadGatewayAddress(const std::string& path) {
   a.query = t["query"].value_or(std::string());
   a.delivery = t["delivery"].value_or(std::string());
   a.server_public_key = t["server_public_key"].value_or(std::string());
+  a.metrics = t["metrics"].value_or(std::string());
   if (a.ingress.empty() || a.query.empty() || a.server_public_key.empty()) {
     return InvalidArgumentError(
         path + " must name ingress, query and server_public_key");

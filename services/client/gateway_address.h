@@ -14,6 +14,8 @@ struct GatewayAddress {
   std::string query;
   std::string delivery;  // empty when the ready file predates deliveries
   std::string server_public_key;
+  // "http://host:port" of /metrics and /healthz; empty when not served.
+  std::string metrics;
 };
 
 // Parses the gateway's ready file (TOML: ingress, query, server_public_key).

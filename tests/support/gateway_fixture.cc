@@ -124,6 +124,7 @@ Status GatewayFixture::WriteFiles() {
         "shadow_rule_set_file = " + quoted(options_.shadow_rule_set_file) +
         "\n";
   }
+  if (options_.metrics) config += "metrics_listen = \"127.0.0.1:0\"\n";
   if (options_.clock_date) {
     if (Status s = SetClock(*options_.clock_date); !s.ok()) return s;
     config += "clock_file = " + quoted(ClockFile()) + "\n";

@@ -46,6 +46,9 @@ struct GatewayFixtureOptions {
   // The gateway reads "now" from ClockFile() (written with this date at
   // Create, moved with SetClock) instead of the system clock.
   std::optional<std::string> clock_date;
+  // Serve /metrics and /healthz on an ephemeral loopback port, named by
+  // address().metrics once started.
+  bool metrics = false;
   // How long a start may take before the ready file must be there. Generous,
   // because sanitizer builds start slowly on a busy machine.
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(20);

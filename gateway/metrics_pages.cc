@@ -1,0 +1,152 @@
+// Text building only; the numbers come from PipelineMetrics::Snapshot.
+#include "gateway/metrics_pages.h"
+
+#include <charconv>
+#include <map>
+
+namespace samverkan::gateway {
+namespace {
+
+// Shortest text that reads back as the same double: "1", "0.25", "1e-05".
+std::string Number(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : "NaN";
+}
+
+std::string EscapeLabel(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class Writer {
+ public:
+  void Family(const std::string& name, const char* type, const char* help) {
+    out_ +=
+        "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  }
+  void Sample(const std::string& name, const std::string& labels,
+              const std::string& value) {
+    out_ += name;
+    if (!labels.empty()) out_ += "{" + labels + "}";
+    out_ += " " + value + "\n";
+  }
+  void Sample(const std::string& name, const std::string& labels, double v) {
+    Sample(name, labels, Number(v));
+  }
+  void Counter(const std::string& name, const char* help, uint64_t value) {
+    Family(name, "counter", help);
+    Sample(name, "", std::to_string(value));
+  }
+  void Gauge(const std::string& name, const char* help, double value) {
+    Family(name, "gauge", help);
+    Sample(name, "", value);
+  }
+  // One sample per key: name{label="key"[,extra]} count.
+  void Labelled(const std::string& name, const char* label,
+                const std::map<std::string, uint64_t>& counts,
+                const std::string& extra = "") {
+    for (const auto& [key, n] : counts) {
+      Sample(name,
+             std::string(label) + "=\"" + EscapeLabel(key) + "\"" +
+                 (extra.empty() ? "" : "," + extra),
+             std::to_string(n));
+    }
+  }
+  void Histogram(const std::string& name, const char* help,
+                 const HistogramSnapshot& h) {
+    Family(name, "histogram", help);
+    for (size_t i = 0; i < h.bounds.size(); ++i) {
+      Sample(name + "_bucket", "le=\"" + Number(h.bounds[i]) + "\"",
+             std::to_string(h.cumulative[i]));
+    }
+    Sample(name + "_bucket", "le=\"+Inf\"", std::to_string(h.count));
+    Sample(name + "_sum", "", h.sum);
+    Sample(name + "_count", "", std::to_string(h.count));
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
+
+std::string FormatPrometheusText(const MetricsSnapshot& s) {
+  Writer w;
+  w.Counter("samverkan_events_accepted_total",
+            "Events accepted and committed to the log (duplicates excluded).",
+            s.accepted);
+  w.Counter("samverkan_events_duplicate_total",
+            "Submissions answered as duplicates of an accepted event.",
+            s.duplicates);
+  w.Family("samverkan_events_rejected_total", "counter",
+           "Submissions rejected, by rejection code.");
+  w.Labelled("samverkan_events_rejected_total", "code", s.rejected);
+  w.Family("samverkan_deliveries_total", "counter",
+           "Disclosure decisions committed, by recipient stream and outcome.");
+  w.Labelled("samverkan_deliveries_total", "recipient", s.delivered,
+             "outcome=\"delivered\"");
+  w.Labelled("samverkan_deliveries_total", "recipient", s.withheld,
+             "outcome=\"withheld\"");
+  w.Family("samverkan_alerts_total", "counter",
+           "Alerts raised and committed, by rule id.");
+  w.Labelled("samverkan_alerts_total", "rule", s.alerts);
+  w.Counter("samverkan_commit_failures_total",
+            "Group commits the log store refused.", s.commit_failures);
+  w.Gauge("samverkan_handovers_open", "Handovers open across all participants.",
+          static_cast<double>(s.handovers_open));
+  w.Gauge("samverkan_handovers_escalated",
+          "Open handovers escalated past their deadline.",
+          static_cast<double>(s.handovers_escalated));
+  w.Histogram("samverkan_commit_batch_size",
+              "Log records written per successful group commit.",
+              s.commit_batch_size);
+  w.Histogram("samverkan_ack_latency_seconds",
+              "From taking a submission off the socket to handing its reply "
+              "back.",
+              s.ack_latency_seconds);
+  w.Gauge("samverkan_ingress_queue_depth",
+          "Submissions drained from the ingress socket into the latest batch.",
+          static_cast<double>(s.ingress_queue_depth));
+  w.Gauge("samverkan_last_commit_age_seconds",
+          "Seconds since the last successful commit (since start before the "
+          "first).",
+          s.last_commit_age_seconds);
+  return w.Take();
+}
+
+HttpResponse HealthPage(const StatusOr<LogHead>& head, bool last_commit_failed,
+                        double last_commit_age_seconds) {
+  HttpResponse r;
+  std::string details;
+  if (head.ok()) {
+    details += "log_head=" + std::to_string(head->sequence) + "\n";
+  }
+  details +=
+      "last_commit_age_seconds=" + Number(last_commit_age_seconds) + "\n";
+  if (!head.ok()) {
+    r.status = 503;
+    r.body = "unavailable: the log store does not answer: " +
+             head.status().ToString() + "\n" + details;
+  } else if (last_commit_failed) {
+    r.status = 503;
+    r.body = "unavailable: the latest commit to the log failed\n" + details;
+  } else {
+    r.body = "ok\n" + details;
+  }
+  return r;
+}
+
+}  // namespace samverkan::gateway

@@ -1,0 +1,149 @@
+// A real samverkan-gateway with its metrics port on: the ready file names the
+// port, /metrics counts what the test submitted, /healthz says the store is
+// fine, and any other path is 404.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "gateway/testing/http_get.h"
+#include "gateway/testing/test_envelopes.h"
+#include "tests/support/gateway_fixture.h"
+#include "tests/support/plan_setup.h"
+#include "tests/support/wait.h"
+
+namespace samverkan::testing {
+namespace {
+
+using gateway::testing::HttpGet;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using namespace std::chrono_literals;
+
+constexpr auto kReplyTimeout = 15s;
+// Bounds the wait for a counter the gateway updates just after replying.
+constexpr auto kMetricsBound = 15s;
+
+// The value of the sample named exactly `series` (name plus labels), if the
+// page has it.
+std::optional<double> SampleValue(const std::string& page,
+                                  const std::string& series) {
+  std::istringstream lines(page);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.starts_with(series + " ")) {
+      return std::stod(line.substr(series.size() + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+class MetricsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    GatewayFixtureOptions options;
+    options.parties = StandardParties();
+    options.metrics = true;
+    auto fixture = GatewayFixture::Create(options);
+    ASSERT_TRUE(fixture.ok()) << fixture.status().ToString();
+    gateway_ = std::move(*fixture);
+    Status started = gateway_->Start();
+    ASSERT_TRUE(started.ok()) << started.ToString();
+    ASSERT_THAT(gateway_->address().metrics, StartsWith("http://127.0.0.1:"));
+  }
+
+  std::string Get(const std::string& path) {
+    return HttpGet(gateway_->address().metrics, path);
+  }
+
+  // Polls /metrics until `series` reaches `at_least`; returns the last page.
+  std::string WaitForSample(const std::string& series, double at_least) {
+    std::string page;
+    WaitUntil(
+        [&] {
+          page = Get("/metrics");
+          auto v = SampleValue(page, series);
+          return v && *v >= at_least;
+        },
+        kMetricsBound);
+    return page;
+  }
+
+  std::unique_ptr<GatewayFixture> gateway_;
+};
+
+TEST_F(MetricsTest, CountsAcceptedAndRejectedEvents) {
+  auto kommun = gateway_->ConnectIngress(kKommun);
+  ASSERT_TRUE(kommun.ok()) << kommun.status().ToString();
+  auto region = gateway_->ConnectIngress(kRegion);
+  ASSERT_TRUE(region.ok()) << region.status().ToString();
+
+  // Two accepted: the consent and the plan.
+  auto setup =
+      OpenPlanWithConsent(**kommun, kKommun, "p-1001", StandardParties());
+  ASSERT_TRUE(setup.ok()) << setup.status().ToString();
+  // Two malformed, one claiming another organisation as its source.
+  const std::string garbage("\x0a\xff\xff", 3);
+  for (int i = 0; i < 2; ++i) {
+    auto reply = (*region)->SubmitAndWait(garbage, kReplyTimeout);
+    ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+    EXPECT_EQ(reply->code(), v1::MALFORMED);
+  }
+  auto mismatch = (*region)->SubmitAndWait(
+      gateway::testing::MakeEnvelope(kKommun).SerializeAsString(),
+      kReplyTimeout);
+  ASSERT_TRUE(mismatch.ok()) << mismatch.status().ToString();
+  EXPECT_EQ(mismatch->code(), v1::SOURCE_MISMATCH);
+
+  // The ack latency is observed just after each reply leaves, so it is the
+  // last thing to settle: five submissions, five observations.
+  const std::string page =
+      WaitForSample("samverkan_ack_latency_seconds_count", 5);
+  EXPECT_EQ(SampleValue(page, "samverkan_ack_latency_seconds_count"), 5)
+      << page;
+  EXPECT_EQ(SampleValue(page, "samverkan_events_accepted_total"), 2) << page;
+  EXPECT_EQ(
+      SampleValue(page, "samverkan_events_rejected_total{code=\"MALFORMED\"}"),
+      2)
+      << page;
+  EXPECT_EQ(
+      SampleValue(page,
+                  "samverkan_events_rejected_total{code=\"SOURCE_MISMATCH\"}"),
+      1)
+      << page;
+  EXPECT_GE(SampleValue(page, "samverkan_commit_batch_size_count").value_or(0),
+            1)
+      << page;
+  EXPECT_EQ(SampleValue(page, "samverkan_commit_failures_total"), 0) << page;
+  EXPECT_EQ(SampleValue(page, "samverkan_handovers_open"), 0) << page;
+  EXPECT_THAT(page, HasSubstr("# TYPE samverkan_deliveries_total counter\n"));
+  EXPECT_THAT(page, HasSubstr("# TYPE samverkan_alerts_total counter\n"));
+  EXPECT_TRUE(SampleValue(page, "samverkan_last_commit_age_seconds")) << page;
+  EXPECT_TRUE(SampleValue(page, "samverkan_ingress_queue_depth")) << page;
+
+  const std::string raw = Get("/metrics");
+  EXPECT_THAT(raw, StartsWith("HTTP/1.0 200 OK\r\n"));
+  EXPECT_THAT(raw, HasSubstr("Content-Type: text/plain; version=0.0.4"));
+}
+
+TEST_F(MetricsTest, HealthzIsOkAndOtherPathsAreNotFound) {
+  auto kommun = gateway_->ConnectIngress(kKommun);
+  ASSERT_TRUE(kommun.ok()) << kommun.status().ToString();
+  auto setup =
+      OpenPlanWithConsent(**kommun, kKommun, "p-1001", StandardParties());
+  ASSERT_TRUE(setup.ok()) << setup.status().ToString();
+
+  const std::string health = Get("/healthz");
+  EXPECT_THAT(health, StartsWith("HTTP/1.0 200 OK\r\n"));
+  EXPECT_THAT(health, HasSubstr("\r\n\r\nok\n"));
+  EXPECT_THAT(health,
+              HasSubstr("log_head=" + std::to_string(setup->sequences.back())));
+  EXPECT_THAT(health, HasSubstr("last_commit_age_seconds="));
+  EXPECT_THAT(Get("/nope"), StartsWith("HTTP/1.0 404"));
+}
+
+}  // namespace
+}  // namespace samverkan::testing
