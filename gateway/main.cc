@@ -2,15 +2,10 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <csignal>
 
 #include "common/file_clock.h"
+#include "common/stop_signal.h"
 #include "gateway/gateway.h"
-
-namespace {
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Samverkan gateway: authenticated ingress, rules, durable log"};
@@ -33,8 +28,7 @@ int main(int argc, char** argv) {
   if (!query.empty()) config->query_endpoint = query;
   if (!ready_file.empty()) config->ready_file = ready_file;
 
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  const std::atomic<bool>& stop = samverkan::StopOnSignals();
   samverkan::SystemClock system_clock;
   std::unique_ptr<samverkan::FileClock> file_clock;
   const samverkan::Clock* clock = &system_clock;
@@ -54,7 +48,7 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot start: {}", gateway.status().ToString());
     return 1;
   }
-  (*gateway)->Run(g_stop);
+  (*gateway)->Run(stop);
   spdlog::info("gateway stopped");
   return 0;
 }

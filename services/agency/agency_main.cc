@@ -5,17 +5,12 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
-#include <csignal>
 #include <iostream>
 
+#include "common/stop_signal.h"
 #include "services/agency/agency_service.h"
 
 namespace samverkan::agency {
-namespace {
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-}  // namespace
-
 int AgencyMain(int argc, char** argv, const AgencyProfile& profile) {
   CLI::App app{profile.description};
   ServiceOptions options;
@@ -63,11 +58,10 @@ int AgencyMain(int argc, char** argv, const AgencyProfile& profile) {
   }
   options.inbox = !no_inbox;
   options.reply_timeout = std::chrono::milliseconds(reply_timeout_ms);
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  const std::atomic<bool>& stop = StopOnSignals();
   spdlog::info("{} ({}) starting, data in {}", options.organisation,
                v1::PartyKind_Name(options.kind), options.data_dir);
-  Status s = RunAgencyService(options, g_stop);
+  Status s = RunAgencyService(options, stop);
   if (!s.ok()) {
     spdlog::error("{}", s.message());
     return 1;

@@ -4,18 +4,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <csignal>
 #include <iostream>
 
+#include "common/stop_signal.h"
 #include "common/transport/curve_keys.h"
 #include "services/client/gateway_address.h"
 #include "services/coordinator/coordinator.h"
 #include "services/coordinator/handover_table.h"
-
-namespace {
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace samverkan;
@@ -76,8 +71,7 @@ int main(int argc, char** argv) {
     std::cerr << deliveries.status().message() << "\n";
     return 2;
   }
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  const std::atomic<bool>& stop = StopOnSignals();
   coordinator::FollowOptions options;
   options.until_idle = until_idle || handovers;
   if (!handovers && (text || isatty(STDOUT_FILENO))) {
@@ -87,8 +81,7 @@ int main(int argc, char** argv) {
               << coordinator.handovers().size() << " handover(s) open"
               << std::endl;
   }
-  if (Status s =
-          coordinator::Follow(**deliveries, coordinator, options, g_stop);
+  if (Status s = coordinator::Follow(**deliveries, coordinator, options, stop);
       !s.ok()) {
     std::cerr << s.message() << "\n";
     return s.code() == StatusCode::kDeadlineExceeded ? 3 : 1;

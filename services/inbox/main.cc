@@ -3,19 +3,14 @@
 // resumes after a restart exactly where the file ends; with --print it also
 // shows each delivery as a readable line on stdout as it arrives.
 #include <CLI/CLI.hpp>
-#include <csignal>
 #include <iostream>
 
+#include "common/stop_signal.h"
 #include "common/transport/curve_keys.h"
 #include "services/client/delivery_client.h"
 #include "services/client/gateway_address.h"
 #include "services/inbox/delivery_text.h"
 #include "services/inbox/inbox_file.h"
-
-namespace {
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace samverkan;
@@ -56,9 +51,8 @@ int main(int argc, char** argv) {
     std::cerr << deliveries.status().message() << "\n";
     return 2;
   }
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
-  while (!g_stop.load()) {
+  const std::atomic<bool>& stop = StopOnSignals();
+  while (!stop.load()) {
     auto d = (*deliveries)->Next(std::chrono::milliseconds(200));
     bool wrote = false;
     while (d) {

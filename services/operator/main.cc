@@ -2,17 +2,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <csignal>
 #include <iostream>
 
+#include "common/stop_signal.h"
 #include "common/transport/curve_keys.h"
 #include "services/client/gateway_address.h"
 #include "services/operator/operator_commands.h"
-
-namespace {
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace samverkan;
@@ -84,14 +79,12 @@ int main(int argc, char** argv) {
     std::cerr << client.status().message() << "\n";
     return 2;
   }
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  const std::atomic<bool>& stop = StopOnSignals();
   operator_cli::OutputOptions options;
   options.json = json;
   if (isatty(STDERR_FILENO) && !json) options.progress = &std::cerr;
   if (*tail)
-    return operator_cli::Tail(**client, from, follow, g_stop, options,
-                              std::cout);
+    return operator_cli::Tail(**client, from, follow, stop, options, std::cout);
   if (*stats) return operator_cli::Stats(**client, options, std::cout);
   if (*verify) return operator_cli::Verify(**client, options, std::cout);
   if (*report) {
