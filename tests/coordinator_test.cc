@@ -17,6 +17,7 @@
 #include "services/inbox/inbox_file.h"
 #include "tests/support/gateway_fixture.h"
 #include "tests/support/log_reader.h"
+#include "tests/support/plan_setup.h"
 #include "tests/support/wait.h"
 
 namespace samverkan::testing {
@@ -93,16 +94,7 @@ class CoordinatorTest : public ::testing::Test {
                "\" recorded_by: \"kommun-orebro\" legal_basis: SIP_CONSENT "
                "provisions { type: PERMIT } }",
            p, on);
-    Accept(kKommun,
-           "plan_opened { plan_id: \"sip-" + p +
-               "\" coordinating_organisation: \"kommun-orebro\" "
-               "parties { organisation: \"kommun-orebro\" kind: MUNICIPALITY }"
-               " parties { organisation: \"region-orebro\" kind: "
-               "REGION_PSYCHIATRY } parties { organisation: "
-               "\"arbetsformedlingen\" kind: ARBETSFORMEDLINGEN } parties { "
-               "organisation: \"forsakringskassan\" kind: FORSAKRINGSKASSAN }"
-               " birth_month { year: 2000 month: 6 } }",
-           p, on);
+    Accept(kKommun, FourAgencyPlanText(p), p, on);
     Accept(kAf,
            "programme_started { programme_id: \"at-1\" kind: ARBETSTRANING "
            "period { start @2026-01-12 } }",

@@ -16,6 +16,7 @@
 #include "services/client/delivery_client.h"
 #include "tests/support/gateway_fixture.h"
 #include "tests/support/log_reader.h"
+#include "tests/support/plan_setup.h"
 
 namespace samverkan::testing {
 namespace {
@@ -101,16 +102,7 @@ class TransitionIntegrationTest : public ::testing::Test {
                "\" recorded_by: \"kommun-orebro\" legal_basis: SIP_CONSENT " +
                consent_provisions + " }",
            participant);
-    Accept(kKommun,
-           "plan_opened { plan_id: \"sip-" + participant +
-               "\" coordinating_organisation: \"kommun-orebro\" "
-               "parties { organisation: \"kommun-orebro\" kind: MUNICIPALITY }"
-               " parties { organisation: \"region-orebro\" kind: "
-               "REGION_PSYCHIATRY } parties { organisation: "
-               "\"arbetsformedlingen\" kind: ARBETSFORMEDLINGEN } parties { "
-               "organisation: \"forsakringskassan\" kind: FORSAKRINGSKASSAN }"
-               " birth_month { year: 2000 month: 6 } }",
-           participant);
+    Accept(kKommun, FourAgencyPlanText(participant), participant);
   }
 
   std::unique_ptr<client::DeliveryClient> Alerts(const std::string& org) {

@@ -33,6 +33,19 @@ StatusOr<PlanSetup> OpenPlanWithConsent(
     const std::string& participant, const std::vector<PartySpec>& parties,
     std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
+// A plan_opened payload in protobuf text form for `participant`: the four
+// agencies of AllAgencyParties(), the municipality coordinating, a
+// participant born in June 2000 (so the age rules of DESIGN §6 apply).
+inline std::string FourAgencyPlanText(const std::string& participant) {
+  return "plan_opened { plan_id: \"sip-" + participant +
+         "\" coordinating_organisation: \"kommun-orebro\" "
+         "parties { organisation: \"kommun-orebro\" kind: MUNICIPALITY } "
+         "parties { organisation: \"region-orebro\" kind: REGION_PSYCHIATRY } "
+         "parties { organisation: \"arbetsformedlingen\" kind: "
+         "ARBETSFORMEDLINGEN } parties { organisation: \"forsakringskassan\" "
+         "kind: FORSAKRINGSKASSAN } birth_month { year: 2000 month: 6 } }";
+}
+
 }  // namespace samverkan::testing
 
 #endif  // SAMVERKAN_TESTS_SUPPORT_PLAN_SETUP_H_
