@@ -1,0 +1,180 @@
+// samverkan-restart-bench: how long the real gateway takes from process start
+// to serving on a large log (docs/BENCHMARKS.md, "Restart"). Builds the log
+// (restart_log.h), then starts samverkan-gateway on it several times, timing
+// start to ready file and ready to the first acknowledged SUBMIT.
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <vector>
+
+#include "bench/envelope_corpus.h"
+#include "bench/gateway_load.h"
+#include "bench/gateway_process.h"
+#include "bench/report.h"
+#include "bench/restart_log.h"
+#include "bench/stats.h"
+#include "bench/workspace.h"
+#include "common/transport/context.h"
+
+namespace samverkan::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point from) {
+  return std::chrono::duration<double>(Clock::now() - from).count();
+}
+
+struct Restart {
+  double ready_ms = 0;      // fork to ready file
+  double first_ack_ms = 0;  // ready file to the first ACCEPTED (connect too)
+  double submit_us = 0;     // one SUBMIT on the established connection
+};
+
+StatusOr<Restart> RestartOnce(const Workspace& workspace,
+                              const std::string& binary,
+                              const std::string& data_dir, uint64_t seed) {
+  Restart r;
+  // The last run's ready file would read as ready at once, with old ports.
+  std::filesystem::remove(data_dir + ".ready");
+  const auto t0 = Clock::now();
+  auto gateway = GatewayProcess::Start(binary, workspace.config_file(),
+                                       data_dir, std::chrono::seconds(600));
+  if (!gateway.ok()) return gateway.status();
+  r.ready_ms = Seconds(t0) * 1e3;
+  const auto t1 = Clock::now();
+  const std::vector<std::string> envelopes = BuildEnvelopes(
+      workspace.publishers().front().organisation, 2, seed, CorpusShape{}, 0);
+  const std::vector<std::string> timed(envelopes.begin() + 1, envelopes.end());
+  PublisherLoad one;
+  one.keypair = workspace.publishers().front().keypair;
+  one.warmup_envelope = envelopes.front();
+  one.envelopes = &timed;
+  transport::TransportContext context;
+  auto load = RunGatewayLoad(context, (*gateway)->address(), {one}, 1,
+                             std::chrono::seconds(60));
+  if (!load.ok()) return load.status();
+  r.first_ack_ms = Seconds(t1) * 1e3;
+  r.submit_us = static_cast<double>(load->latencies_ns.front()) / 1e3;
+  if (Status s = (*gateway)->Stop(); !s.ok()) return s;
+  return r;
+}
+
+uint64_t FileBytes(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+}  // namespace
+}  // namespace samverkan::bench
+
+int main(int argc, char** argv) {
+  using namespace samverkan::bench;  // NOLINT(build/namespaces)
+  RestartLogOptions o;
+  size_t restarts = 5;
+  std::string work_parent;
+  std::string existing_data_dir;
+  bool keep = false;
+  CLI::App app{
+      "Samverkan restart bench: the real gateway started on a large log, "
+      "process start to serving"};
+  app.add_option("-n,--events", o.events, "Records in the log")
+      ->check(CLI::Range(uint64_t{1000}, uint64_t{1000000000}))
+      ->capture_default_str();
+  app.add_option("--participants", o.participants,
+                 "Participants, each with consent and a plan")
+      ->check(CLI::Range(4, 99999))
+      ->capture_default_str();
+  app.add_option("--batch", o.batch, "Records per transaction while building")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--disclosure-every", o.disclosure_every,
+                 "Every n-th record is disclosed to the other three publishers")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("-r,--restarts", restarts, "Restarts timed")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  app.add_option("--data-dir", existing_data_dir,
+                 "Restart on this gateway data folder (kept from an earlier "
+                 "run with --keep) instead of building a log");
+  app.add_option("--gateway", o.gateway_binary,
+                 "samverkan-gateway binary (default: next to this one)");
+  app.add_option("--work-dir", work_parent,
+                 "Where the temporary folder goes; must be on the disk you "
+                 "want to measure");
+  app.add_flag("--keep", keep, "Keep the temporary folder and the log");
+  CLI11_PARSE(app, argc, argv);
+  if (o.gateway_binary.empty()) o.gateway_binary = DefaultGatewayBinary();
+
+  auto workspace = Workspace::Create(work_parent, 4);
+  if (!workspace.ok()) {
+    spdlog::critical("{}", workspace.status().ToString());
+    return 1;
+  }
+  if (keep) {
+    workspace->Keep();
+    std::cout << "working folder: " << workspace->root() << "\n";
+  }
+  std::string data_dir = existing_data_dir;
+  double build_s = 0;
+  if (data_dir.empty()) {
+    auto dir = workspace->NewFolder("gateway");
+    if (!dir.ok()) {
+      spdlog::critical("{}", dir.status().ToString());
+      return 1;
+    }
+    data_dir = *dir;
+    const auto t0 = Clock::now();
+    if (samverkan::Status s = BuildRestartLog(*workspace, data_dir, o);
+        !s.ok()) {
+      spdlog::critical("building the log: {}", s.ToString());
+      return 1;
+    }
+    build_s = Seconds(t0);
+  }
+  const std::string log_path = data_dir + "/log.sqlite";
+  const uint64_t log_bytes = FileBytes(log_path) + FileBytes(log_path + "-wal");
+  const Environment env = DescribeEnvironment(workspace->root());
+  std::printf("log: %.2f GB (%s), built in %.0f s; %s, %d CPUs\n",
+              static_cast<double>(log_bytes) / 1e9, env.filesystem.c_str(),
+              build_s, env.cpu_model.c_str(), env.cpus);
+
+  std::vector<double> ready_ms, first_ack_ms, submit_us;
+  for (size_t i = 1; i <= restarts; ++i) {
+    auto r = RestartOnce(*workspace, o.gateway_binary, data_dir, 9000 + i);
+    if (!r.ok()) {
+      spdlog::critical("restart {}: {}", i, r.status().ToString());
+      return 1;
+    }
+    std::printf(
+        "restart %zu: ready in %.0f ms; first SUBMIT acknowledged %.1f ms "
+        "after ready (connect included), the next in %.0f us\n",
+        i, r->ready_ms, r->first_ack_ms, r->submit_us);
+    ready_ms.push_back(r->ready_ms);
+    first_ack_ms.push_back(r->first_ack_ms);
+    submit_us.push_back(r->submit_us);
+  }
+  const double median = Median(ready_ms);
+  const double max = *std::max_element(ready_ms.begin(), ready_ms.end());
+  const bool met = max < 1000;
+  std::printf(
+      "median ready %.0f ms, max %.0f ms (target < 1000 ms: %s); first ack "
+      "after ready: median %.1f ms\n",
+      median, max, met ? "met" : "NOT met", Median(first_ack_ms));
+  std::printf(
+      "JSON {\"events\":%llu,\"participants\":%u,\"log_bytes\":%llu,"
+      "\"build_s\":%.1f,\"restarts\":%zu,\"ready_median_ms\":%.1f,"
+      "\"ready_max_ms\":%.1f,\"first_ack_median_ms\":%.2f,"
+      "\"submit_median_us\":%.0f,\"target_met\":%s}\n",
+      static_cast<unsigned long long>(o.events), o.participants,
+      static_cast<unsigned long long>(log_bytes), build_s, restarts, median,
+      max, Median(first_ack_ms), Median(submit_us), met ? "true" : "false");
+  return 0;
+}
