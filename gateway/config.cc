@@ -60,6 +60,8 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
                                                "max_event_bytes",
                                                "max_message_bytes",
                                                "max_batch",
+                                               "max_queue",
+                                               "max_queue_bytes",
                                                "schema_version",
                                                "rule_set_file",
                                                "shadow_rule_set_file",
@@ -87,6 +89,8 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
         ReadCount(*gateway, "max_event_bytes", &c.max_event_bytes),
         ReadCount(*gateway, "max_message_bytes", &c.max_message_bytes),
         ReadCount(*gateway, "max_batch", &c.max_batch),
+        ReadCount(*gateway, "max_queue", &c.max_queue),
+        ReadCount(*gateway, "max_queue_bytes", &c.max_queue_bytes),
         ReadCount(*gateway, "schema_version", &c.schema_version)}) {
     if (!s.ok()) return s;
   }

@@ -35,6 +35,10 @@ struct GatewayConfig {
   uint32_t max_message_bytes = 1024 * 1024;
   // Most submissions folded into one group commit.
   uint32_t max_batch = 2048;
+  // Most submissions, and their bytes, taken in and waiting for the log;
+  // beyond either, submissions are answered RETRY_LATER (backpressure).
+  uint32_t max_queue = 8192;
+  uint32_t max_queue_bytes = 64u << 20;
   uint32_t schema_version = 1;
   // How often subscribers hear the latest delivery number.
   uint32_t heartbeat_interval_ms = 1000;

@@ -12,6 +12,7 @@ TEST(ConfigTest, ReadsValuesOverDefaults) {
 data_dir = "/var/lib/samverkan"
 ingress_endpoint = "tcp://127.0.0.1:0"
 max_batch = 512
+max_queue = 4096
 rule_set_file = "rules/rules-2026.1.toml"
 heartbeat_interval_ms = 250
 metrics_listen = "127.0.0.1:9464"
@@ -20,6 +21,8 @@ metrics_listen = "127.0.0.1:9464"
   EXPECT_EQ(c->data_dir, "/var/lib/samverkan");
   EXPECT_EQ(c->ingress_endpoint, "tcp://127.0.0.1:0");
   EXPECT_EQ(c->max_batch, 512u);
+  EXPECT_EQ(c->max_queue, 4096u);
+  EXPECT_EQ(c->max_queue_bytes, 64u << 20);
   EXPECT_EQ(c->max_event_bytes, 64u * 1024);
   EXPECT_EQ(c->LogPath(), "/var/lib/samverkan/log.sqlite");
   EXPECT_EQ(c->rule_set_file, "rules/rules-2026.1.toml");

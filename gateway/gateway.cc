@@ -113,9 +113,12 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
       g->writer_.get(), g->state_.get(), g->engine_.get(), clock, &g->metrics_);
   g->delivery_server_ = std::make_unique<DeliveryServer>(
       std::move(*delivery), &g->registry_, g->writer_.get(), g->state_.get());
+  IngressAdmission::Limits queue_limits;
+  queue_limits.max_submissions = c.max_queue;
+  queue_limits.max_bytes = c.max_queue_bytes;
   g->ingress_loop_ = std::make_unique<IngressLoop>(
       g->ingress_.get(), &g->registry_, g->pipeline_.get(), c.max_batch,
-      &g->metrics_);
+      queue_limits, &g->metrics_);
   g->query_server_ = std::make_unique<QueryServer>(
       std::move(*query), std::move(*reader), &g->metrics_);
   Gateway* raw = g.get();
@@ -147,10 +150,14 @@ void Gateway::Run(const std::atomic<bool>& stop) {
   const auto heartbeat =
       std::chrono::milliseconds(config_.heartbeat_interval_ms);
   while (!stop.load()) {
-    auto ready = poller.Wait(std::chrono::milliseconds(100));
-    if (ready.ok() && *ready > 0) {
-      if (poller.IsReadable(delivery)) delivery_server_->HandleRequests();
-      if (poller.IsReadable(ingress)) {
+    // Submissions already taken in go on without waiting for the socket.
+    const bool queued = ingress_loop_->pending();
+    auto ready = poller.Wait(std::chrono::milliseconds(queued ? 0 : 100));
+    if (queued || (ready.ok() && *ready > 0)) {
+      if (ready.ok() && poller.IsReadable(delivery)) {
+        delivery_server_->HandleRequests();
+      }
+      if (queued || (ready.ok() && poller.IsReadable(ingress))) {
         ingress_loop_->ServeOnce(std::chrono::milliseconds(0));
         delivery_server_->Push(pipeline_->TakeDeliveries());
       }

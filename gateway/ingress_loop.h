@@ -1,16 +1,20 @@
-// The ingress side of the gateway's main thread: drains whatever submissions
-// are waiting (up to max_batch) into one group commit, then sends every reply.
-// While one batch commits, ZeroMQ's I/O thread queues the next.
+// The ingress side of the gateway's main thread: takes whatever submissions
+// are waiting off the socket into a bounded queue (refusing what does not
+// fit with RETRY_LATER), folds up to max_batch of them into one group
+// commit, then sends every reply. While one batch commits, ZeroMQ's I/O
+// thread queues the next.
 #ifndef SAMVERKAN_GATEWAY_INGRESS_LOOP_H_
 #define SAMVERKAN_GATEWAY_INGRESS_LOOP_H_
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
 #include "common/transport/server_socket.h"
 #include "gateway/auth/key_registry.h"
+#include "gateway/ingress_admission.h"
 #include "gateway/pipeline.h"
 
 namespace samverkan::gateway {
@@ -23,13 +27,18 @@ class IngressLoop {
   // Everything is borrowed and must outlive the loop; all of it but
   // `metrics` (which other threads read) is used from the calling thread only.
   IngressLoop(transport::CurveRouter* socket, const KeyRegistry* registry,
-              Pipeline* pipeline, uint32_t max_batch, PipelineMetrics* metrics);
+              Pipeline* pipeline, uint32_t max_batch,
+              IngressAdmission::Limits queue_limits, PipelineMetrics* metrics);
   IngressLoop(const IngressLoop&) = delete;
   IngressLoop& operator=(const IngressLoop&) = delete;
 
-  // Waits up to `timeout` for a submission, then handles one batch. Returns
-  // how many submissions were answered.
+  // Waits up to `timeout` for a submission unless some are queued already,
+  // takes in what has arrived, then decides and answers one batch. Returns
+  // how many submissions were answered, refusals included.
   size_t ServeOnce(std::chrono::milliseconds timeout);
+  // Submissions taken in and not yet decided: ServeOnce should run again
+  // without waiting for the socket.
+  bool pending() const { return !queue_.empty(); }
 
  private:
   struct ReplyTo {
@@ -39,13 +48,22 @@ class IngressLoop {
     // When the submission was taken off the socket, for the ack latency.
     std::chrono::steady_clock::time_point received;
   };
-  void Admit(transport::IncomingMessage message);
+  struct Queued {
+    Submission submission;
+    ReplyTo reply_to;
+  };
+  // Queues the message, or answers it RETRY_LATER at once. Returns whether
+  // it was answered.
+  bool TakeIn(transport::IncomingMessage message);
+  void Reply(const ReplyTo& to, const v1::SubmitReply& reply);
 
   transport::CurveRouter* socket_;
   const KeyRegistry* registry_;
   Pipeline* pipeline_;
   uint32_t max_batch_;
+  IngressAdmission admission_;
   PipelineMetrics* metrics_;
+  std::deque<Queued> queue_;
   std::vector<Submission> submissions_;
   std::vector<ReplyTo> reply_to_;
 };

@@ -1,6 +1,8 @@
 // samverkan-gateway: flags and signals; everything else is in Gateway.
 #include <spdlog/spdlog.h>
 
+#include <csignal>
+
 #include <CLI/CLI.hpp>
 
 #include "common/file_clock.h"
@@ -29,6 +31,9 @@ int main(int argc, char** argv) {
   if (!ready_file.empty()) config->ready_file = ready_file;
 
   const std::atomic<bool>& stop = samverkan::StopOnSignals();
+  // A file-size limit reached must be a failed write, answered RETRY_LATER
+  // like a full disk, not the death of the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   samverkan::SystemClock system_clock;
   std::unique_ptr<samverkan::FileClock> file_clock;
   const samverkan::Clock* clock = &system_clock;

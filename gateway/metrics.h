@@ -77,6 +77,7 @@ struct MetricsSnapshot {
   HistogramSnapshot commit_batch_size;
   HistogramSnapshot ack_latency_seconds;
   uint64_t ingress_queue_depth = 0;
+  uint64_t ingress_refused = 0;
   // Seconds since the last successful commit, or since start when there has
   // been none.
   double last_commit_age_seconds = 0;
@@ -108,9 +109,12 @@ struct PipelineMetrics {
   Histogram commit_batch_size;
   // From a submission's arrival to its reply being handed to the socket.
   Histogram ack_latency_seconds;
-  // Submissions waiting on the ingress socket, as drained into the last
-  // batch (the socket's own queue is not observable).
+  // Submissions taken off the ingress socket and waiting for the log, as
+  // the latest batch was cut (ZeroMQ's own buffers are not observable).
   std::atomic<uint64_t> ingress_queue_depth{0};
+  // Submissions answered RETRY_LATER because the queue was full (also
+  // counted under rejected).
+  std::atomic<uint64_t> refused_queue_full{0};
 
   uint64_t Rejected(v1::RejectionCode code) const {
     return rejected[static_cast<size_t>(code)].load();

@@ -118,8 +118,13 @@ std::string FormatPrometheusText(const MetricsSnapshot& s) {
               "back.",
               s.ack_latency_seconds);
   w.Gauge("samverkan_ingress_queue_depth",
-          "Submissions drained from the ingress socket into the latest batch.",
+          "Submissions taken in and waiting for the log as the latest batch "
+          "was cut.",
           static_cast<double>(s.ingress_queue_depth));
+  w.Counter("samverkan_ingress_refused_total",
+            "Submissions answered RETRY_LATER because the ingress queue was "
+            "full.",
+            s.ingress_refused);
   w.Gauge("samverkan_last_commit_age_seconds",
           "Seconds since the last successful commit (since start before the "
           "first).",

@@ -23,6 +23,7 @@ MetricsSnapshot Example() {
   s.commit_batch_size = {{1, 2, 4}, {1, 3, 3}, 4, 10};
   s.ack_latency_seconds = {{0.001, 0.25}, {0, 2}, 3, 1.5};
   s.ingress_queue_depth = 6;
+  s.ingress_refused = 9;
   s.last_commit_age_seconds = 12.5;
   return s;
 }
@@ -56,6 +57,7 @@ TEST(FormatPrometheusTextTest, ShowsEverySample) {
            {"samverkan_ack_latency_seconds_bucket{le=\"+Inf\"} 3\n"},
            {"samverkan_ack_latency_seconds_sum 1.5\n"},
            {"samverkan_ingress_queue_depth 6\n"},
+           {"samverkan_ingress_refused_total 9\n"},
            {"samverkan_last_commit_age_seconds 12.5\n"},
        }) {
     EXPECT_THAT(text, HasSubstr(c.line));
@@ -78,6 +80,7 @@ TEST(FormatPrometheusTextTest, EveryFamilyHasHelpAndTypeOnce) {
            {"samverkan_commit_batch_size", "histogram"},
            {"samverkan_ack_latency_seconds", "histogram"},
            {"samverkan_ingress_queue_depth", "gauge"},
+           {"samverkan_ingress_refused_total", "counter"},
            {"samverkan_last_commit_age_seconds", "gauge"},
        }) {
     const std::string type_line =

@@ -6,12 +6,12 @@
 
 #include <chrono>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include "gateway/testing/http_get.h"
 #include "gateway/testing/test_envelopes.h"
 #include "tests/support/gateway_fixture.h"
+#include "tests/support/metrics_page.h"
 #include "tests/support/plan_setup.h"
 #include "tests/support/wait.h"
 
@@ -26,20 +26,6 @@ using namespace std::chrono_literals;
 constexpr auto kReplyTimeout = 15s;
 // Bounds the wait for a counter the gateway updates just after replying.
 constexpr auto kMetricsBound = 15s;
-
-// The value of the sample named exactly `series` (name plus labels), if the
-// page has it.
-std::optional<double> SampleValue(const std::string& page,
-                                  const std::string& series) {
-  std::istringstream lines(page);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.starts_with(series + " ")) {
-      return std::stod(line.substr(series.size() + 1));
-    }
-  }
-  return std::nullopt;
-}
 
 class MetricsTest : public ::testing::Test {
  protected:

@@ -114,6 +114,9 @@ Status GatewayFixture::WriteFiles() {
   if (options_.max_batch) {
     config += "max_batch = " + std::to_string(*options_.max_batch) + "\n";
   }
+  if (options_.max_queue) {
+    config += "max_queue = " + std::to_string(*options_.max_queue) + "\n";
+  }
   config += "rule_set_file = " +
             quoted(options_.rule_set_file.empty()
                        ? std::string(SAMVERKAN_RULES_DIR) + "/rules-2026.1.toml"

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gateway/log/sqlite_log_store.h"
 
@@ -15,6 +16,23 @@ inline StatusOr<std::unique_ptr<gateway::SqliteLogStore>> OpenLogReadOnly(
   gateway::SqliteLogStore::Options options;
   options.read_only = true;
   return gateway::SqliteLogStore::Open(path, options);
+}
+
+// Every record of the log at `path`, in sequence order.
+inline StatusOr<std::vector<gateway::StoredRecord>> ReadWholeLog(
+    const std::string& path) {
+  auto log = OpenLogReadOnly(path);
+  if (!log.ok()) return log.status();
+  std::vector<gateway::StoredRecord> all, chunk;
+  uint64_t from = 1;
+  do {
+    if (Status s = (*log)->Read(from, 1000, &chunk); !s.ok()) return s;
+    for (gateway::StoredRecord& r : chunk) {
+      from = r.sequence + 1;
+      all.push_back(std::move(r));
+    }
+  } while (!chunk.empty());
+  return all;
 }
 
 }  // namespace samverkan::testing
