@@ -185,7 +185,7 @@ echo "INSERT INTO events(body) VALUES ('$PAYLOAD') \\; NOTIFY samverkan;" \
 pg_tps() {
   local script=$1 clients=$2 threads=$(($2 < 2 ? 1 : 2))
   pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -f "$WORK/pg/$script" \
-    -c "$clients" -j "$threads" -T "$SECONDS_PER_RUN" postgres 2>/dev/null |
+    -c "$clients" -j "$threads" -T "$SECONDS_PER_RUN" postgres |
     awk '/^tps = / { print $3 }'
 }
 
@@ -269,6 +269,10 @@ printf '%-28s %12s   maximum vs bare %s (target >= %s)\n' \
 printf 'redis maximum: %s (50x16 %s, 16x64 %s); postgres maximum: %s (32 clients %s tx/s, 16 rows/tx %s tx/s)\n' \
   "$RM_HOW" "$(num "$RM_50x16")" "$(num "$RM_16x64")" "$PM_HOW" \
   "$(num "$PM_32")" "$(num "$PM_B16_TPS")"
+printf 'samverkan events per group commit: 1 client %s, 4 clients %s, maximum %s\n' \
+  "$(jq -r .gateway_events_per_commit <<<"$S1")" \
+  "$(jq -r .gateway_events_per_commit <<<"$S4")" \
+  "$(jq -r .gateway_events_per_commit <<<"$SM")"
 printf 'payload %s bytes; %s s per peer run; %s samverkan rounds (medians); filesystem %s\n' \
   "$PAYLOAD_BYTES" "$SECONDS_PER_RUN" "$ROUNDS" "$FSTYPE"
 
@@ -279,17 +283,23 @@ jq -cn --argjson g1 "$G1" --argjson g4 "$G4" --argjson gm "$GM" \
   --argjson pm32 "$PM_32" --argjson pmb "$PM_B16_TPS" \
   --arg m1 "$M1" --arg m4 "$M4" --arg mm "$MM" --arg fs "$FSTYPE" \
   --argjson payload "$PAYLOAD_BYTES" --argjson rounds "$ROUNDS" \
-  --argjson secs "$SECONDS_PER_RUN" '
+  --argjson secs "$SECONDS_PER_RUN" \
+  --argjson c1 "$(jq .gateway_events_per_commit <<<"$S1")" \
+  --argjson c4 "$(jq .gateway_events_per_commit <<<"$S4")" \
+  --argjson cm "$(jq .gateway_events_per_commit <<<"$SM")" '
   def r(a; b): if b > 0 then (a / b * 100 | round) / 100 else 0 end;
   {payload_bytes: $payload, seconds_per_peer_run: $secs,
    samverkan_rounds: $rounds, filesystem: $fs,
    sync1: {samverkan: $g1, redis: $r1, postgres_tps: $p1,
-           vs_redis: r($g1; $r1), vs_postgres: r($g1; $p1), met: ($m1 == "yes")},
+           vs_redis: r($g1; $r1), vs_postgres: r($g1; $p1), met: ($m1 == "yes"),
+           samverkan_events_per_commit: $c1},
    sync4: {samverkan: $g4, redis: $r4, postgres_tps: $p4,
-           vs_redis: r($g4; $r4), vs_postgres: r($g4; $p4), met: ($m4 == "yes")},
+           vs_redis: r($g4; $r4), vs_postgres: r($g4; $p4), met: ($m4 == "yes"),
+           samverkan_events_per_commit: $c4},
    max: {samverkan: $gm, bare_reference: $bare, redis: $rm,
          redis_50x16: $rm50, redis_16x64: $rm16, postgres_rows: $pm,
          postgres_32_clients_tps: $pm32, postgres_16_rows_tx_tps: $pmb,
          vs_bare: r($gm; $bare), vs_redis: r($gm; $rm),
-         vs_postgres: r($gm; $pm), met: ($mm == "yes")}}' |
+         vs_postgres: r($gm; $pm), met: ($mm == "yes"),
+         samverkan_events_per_commit: $cm}}' |
   sed 's/^/JSON /'
