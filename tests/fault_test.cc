@@ -2,8 +2,9 @@
 // realistic workload while its processes are killed. Four publishers (the
 // agency services, fed through their input files) and five subscribers (the
 // services' own event streams and the municipality's coordinator client).
-// The coordinator is slow: SIGSTOP/SIGCONT cycles leave it behind, so the
-// gateway drops what it cannot take and it must backfill. The
+// The coordinator is slow: SIGSTOP/SIGCONT cycles leave it behind its stream
+// (past what the sockets buffer, the gateway drops pushes and it must
+// backfill; every gateway restart drops them for everyone). The
 // Arbetsförmedlingen service is offline across the withdrawals of consent
 // and comes back afterwards. The gateway is SIGKILLed four times mid-stream
 // and every service and the coordinator at least once. At the end: every
