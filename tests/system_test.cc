@@ -21,7 +21,7 @@
 #include "samverkan/payload_type.h"
 #include "services/agency/json_events.h"
 #include "services/agency/json_lines_file.h"
-#include "services/inbox/inbox_file.h"
+#include "tests/support/agency_system.h"
 #include "tests/support/child_process.h"
 #include "tests/support/gateway_fixture.h"
 #include "tests/support/log_reader.h"
@@ -32,14 +32,6 @@ namespace {
 
 constexpr auto kBound = std::chrono::seconds(30);
 constexpr char kAlertStream[] = "kommun-orebro/alerts";
-
-// The service binary that speaks for each organisation.
-const std::map<std::string, std::string> kService = {
-    {kKommun, "municipality"},
-    {kRegion, "psychiatry"},
-    {kArbetsformedlingen, "arbetsformedlingen"},
-    {kFk, "forsakringskassan"},
-};
 
 struct Step {
   std::string name;
@@ -89,76 +81,25 @@ google::protobuf::Struct ParseJson(const std::string& line) {
   return s;
 }
 
-std::vector<v1::Delivery> ReadInbox(const std::string& path) {
-  std::vector<v1::Delivery> out;
-  for (const std::string& line : agency::ReadJsonLines(path)) {
-    auto d = inbox::DeliveryFromJsonLine(line);
-    EXPECT_TRUE(d.ok()) << line;
-    if (d.ok()) out.push_back(*d);
-  }
-  return out;
-}
-
 class SystemTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    GatewayFixtureOptions options;
-    options.parties = AllAgencyParties();
-    options.clock_date = "2026-09-01";
-    auto fixture = GatewayFixture::Create(options);
+    auto fixture = StartSystemGateway("2026-09-01");
     ASSERT_TRUE(fixture.ok()) << fixture.status().ToString();
     gateway_ = std::move(*fixture);
-    ASSERT_TRUE(gateway_->Start().ok());
-    for (const auto& [org, name] : kService) {
-      std::filesystem::create_directories(DataDir(org));
-      std::ofstream(Input(org)).flush();
-      StartService(org);
-    }
-    StartCoordinator();
+    agencies_ = std::make_unique<AgencySystem>(*gateway_);
+    ASSERT_TRUE(agencies_->StartAll().ok());
   }
 
   std::string DataDir(const std::string& org) const {
-    return gateway_->dir() + "/agencies/" + kService.at(org);
+    return agencies_->DataDir(org);
   }
-  std::string Input(const std::string& org) const {
-    return DataDir(org) + "/incoming.jsonl";
-  }
-  std::string AlertFile() const {
-    return gateway_->dir() + "/coordinator-alerts.jsonl";
-  }
-
-  void StartService(const std::string& org) {
-    const std::string dir = DataDir(org);
-    auto child = ChildProcess::Start(
-        "samverkan-" + kService.at(org),
-        {"--gateway", gateway_->ReadyFile(), "--key", gateway_->KeyFile(org),
-         "--organisation", org, "--data", dir, "--input", Input(org),
-         "--clock-file", gateway_->ClockFile(), "--reply-timeout-ms", "1000"},
-        {dir + ".out", dir + ".err"});
-    ASSERT_TRUE(child.ok()) << child.status().ToString();
-    services_[org] = std::move(*child);
-  }
-
-  void StartCoordinator() {
-    auto child =
-        ChildProcess::Start("samverkan-coordinator",
-                            {"--gateway", gateway_->ReadyFile(), "--key",
-                             gateway_->KeyFile(kKommun), "--out", AlertFile()},
-                            {gateway_->dir() + "/coordinator.out",
-                             gateway_->dir() + "/coordinator.err"});
-    ASSERT_TRUE(child.ok()) << child.status().ToString();
-    coordinator_ = std::move(*child);
-  }
-
-  size_t Answered(const std::string& org) {
-    return agency::ReadJsonLines(DataDir(org) + "/replies.jsonl").size() +
-           agency::ReadJsonLines(DataDir(org) + "/rejected.jsonl").size();
-  }
+  size_t Answered(const std::string& org) { return agencies_->Answered(org); }
 
   // What the agency's own system does: appends the step's lines to the file
   // its service follows.
   void HandOver(const Step& step) {
-    std::ofstream out(Input(step.organisation), std::ios::app);
+    std::ofstream out(agencies_->Input(step.organisation), std::ios::app);
     for (const std::string& line : step.lines) {
       out << line << "\n";
       if (IsEventLine(line)) {
@@ -176,15 +117,14 @@ class SystemTest : public ::testing::Test {
   }
 
   bool CoordinatorHas(const std::function<bool(const v1::Envelope&)>& match) {
-    for (const v1::Delivery& d : ReadInbox(AlertFile())) {
+    for (const v1::Delivery& d : ReadInbox(agencies_->AlertFile())) {
       if (match(d.envelope())) return true;
     }
     return false;
   }
 
   std::unique_ptr<GatewayFixture> gateway_;
-  std::map<std::string, std::unique_ptr<ChildProcess>> services_;
-  std::unique_ptr<ChildProcess> coordinator_;
+  std::unique_ptr<AgencySystem> agencies_;
   std::map<std::string, size_t> handed_;
   std::vector<std::pair<std::string, std::string>> handed_lines_;
 };
@@ -208,18 +148,20 @@ TEST_F(SystemTest, ScenarioWithKilledServiceAndCoordinator) {
     if (step.name.starts_with("06")) {
       // The coordinator is killed; the step's alerts arrive while it is
       // down and must reach it after its restart.
-      ASSERT_TRUE(coordinator_->Kill(SIGKILL));
-      coordinator_->Wait(kBound);
+      ASSERT_TRUE(agencies_->coordinator()->Kill(SIGKILL));
+      agencies_->coordinator()->Wait(kBound);
     }
     HandOver(step);
     if (step.name.starts_with("07")) {
       // Försäkringskassan's service dies with lines in hand.
-      ASSERT_TRUE(services_[kFk]->Kill(SIGKILL));
-      services_[kFk]->Wait(kBound);
-      StartService(kFk);
+      ASSERT_TRUE(agencies_->service(kFk)->Kill(SIGKILL));
+      agencies_->service(kFk)->Wait(kBound);
+      ASSERT_TRUE(agencies_->StartService(kFk).ok());
     }
     AwaitAnswers(step.organisation);
-    if (step.name.starts_with("07")) StartCoordinator();
+    if (step.name.starts_with("07")) {
+      ASSERT_TRUE(agencies_->StartCoordinator().ok());
+    }
   }
 
   auto log = OpenLogReadOnly(gateway_->LogPath());
@@ -230,8 +172,9 @@ TEST_F(SystemTest, ScenarioWithKilledServiceAndCoordinator) {
   auto alert_head = (*log)->RecipientHead(kAlertStream);
   ASSERT_TRUE(alert_head.ok());
   ASSERT_TRUE(WaitUntil(
-      [&] { return ReadInbox(AlertFile()).size() >= *alert_head; }, kBound));
-  const std::vector<v1::Delivery> alerts = ReadInbox(AlertFile());
+      [&] { return ReadInbox(agencies_->AlertFile()).size() >= *alert_head; },
+      kBound));
+  const std::vector<v1::Delivery> alerts = ReadInbox(agencies_->AlertFile());
   ASSERT_EQ(alerts.size(), *alert_head);
   std::multiset<std::string> raised;
   for (size_t i = 0; i < alerts.size(); ++i) {
@@ -260,7 +203,7 @@ TEST_F(SystemTest, ScenarioWithKilledServiceAndCoordinator) {
     }
   }
   ASSERT_GT(david_withdrawn_at, 0u);
-  for (const auto& [org, name] : kService) {
+  for (const auto& [org, name] : AgencyServiceNames()) {
     SCOPED_TRACE(org);
     auto head = (*log)->RecipientHead(org);
     ASSERT_TRUE(head.ok());
@@ -306,7 +249,7 @@ TEST_F(SystemTest, ScenarioWithKilledServiceAndCoordinator) {
   std::map<std::string, int> logged;
   for (const auto& r : records) ++logged[r.event_id];
   std::map<std::string, std::set<std::string>> rejected_ids, unsent;
-  for (const auto& [org, name] : kService) {
+  for (const auto& [org, name] : AgencyServiceNames()) {
     for (const std::string& line :
          agency::ReadJsonLines(DataDir(org) + "/replies.jsonl")) {
       const auto s = ParseJson(line);
@@ -342,7 +285,8 @@ TEST_F(SystemTest, ScenarioWithKilledServiceAndCoordinator) {
   EXPECT_EQ(rejected_ids[kArbetsformedlingen].size(), 1u);  // after withdrawal
 
   // Everything stops cleanly.
-  for (auto& [org, service] : services_) {
+  for (const auto& [org, name] : AgencyServiceNames()) {
+    ChildProcess* service = agencies_->service(org);
     ASSERT_TRUE(service->Kill(SIGTERM));
     auto exit = service->Wait(kBound);
     ASSERT_TRUE(exit.has_value());
