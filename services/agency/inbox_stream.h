@@ -16,8 +16,7 @@
 #include "common/status.h"
 #include "common/transport/context.h"
 #include "common/transport/curve_keys.h"
-#include "services/client/delivery_client.h"
-#include "services/client/gateway_address.h"
+#include "services/client/subscription.h"
 #include "services/inbox/inbox_file.h"
 
 namespace samverkan::agency {
@@ -46,22 +45,14 @@ class InboxStream {
               HandleFn handle)
       : inbox_(std::move(inbox)),
         stream_(stream),
-        context_(context),
-        ready_file_(std::move(ready_file)),
-        keypair_(std::move(keypair)),
+        subscription_(context, std::move(ready_file), std::move(keypair),
+                      inbox_->last(), stream),
         handle_(std::move(handle)) {}
-  // (Re)connects when there is no client or the gateway moved.
-  void EnsureConnected();
 
   std::unique_ptr<inbox::InboxFile> inbox_;
   v1::DeliveryStream stream_;
-  transport::TransportContext& context_;
-  std::string ready_file_;
-  transport::CurveKeypair keypair_;
+  client::Subscription subscription_;
   HandleFn handle_;
-  std::unique_ptr<client::DeliveryClient> client_;
-  std::string connected_to_;  // delivery endpoint + server key
-  std::chrono::steady_clock::time_point next_check_{};
 };
 
 }  // namespace samverkan::agency

@@ -46,7 +46,7 @@ Status Coordinator::Receive(const v1::Delivery& delivery) {
   return OkStatus();
 }
 
-Status Follow(client::DeliveryClient& deliveries, Coordinator& coordinator,
+Status Follow(client::Subscription& deliveries, Coordinator& coordinator,
               const FollowOptions& options, const std::atomic<bool>& stop) {
   const auto started = std::chrono::steady_clock::now();
   while (!stop.load()) {

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "common/status.h"
-#include "services/client/delivery_client.h"
+#include "services/client/subscription.h"
 #include "services/coordinator/handover_book.h"
 #include "services/inbox/inbox_file.h"
 
@@ -62,11 +62,12 @@ struct FollowOptions {
   std::ostream* text = nullptr;
 };
 
-// Receives from `deliveries` (connected after coordinator.last() on the
-// alert stream) into `coordinator`, syncing after each burst, until `stop` is
-// set or, with until_idle, the stream is caught up. DeadlineExceeded when,
-// with until_idle, the gateway never answered.
-Status Follow(client::DeliveryClient& deliveries, Coordinator& coordinator,
+// Receives from `deliveries` (following the alert stream after
+// coordinator.last(), through gateway restarts) into `coordinator`, syncing
+// after each burst, until `stop` is set or, with until_idle, the stream is
+// caught up. DeadlineExceeded when, with until_idle, the gateway never
+// answered.
+Status Follow(client::Subscription& deliveries, Coordinator& coordinator,
               const FollowOptions& options, const std::atomic<bool>& stop);
 
 }  // namespace samverkan::coordinator

@@ -64,13 +64,11 @@ int main(int argc, char** argv) {
   }
   coordinator::Coordinator& coordinator = **opened;
   transport::TransportContext context;
-  auto deliveries = client::DeliveryClient::Connect(
-      context, address->delivery, address->server_public_key, *keypair,
-      coordinator.last(), v1::DELIVERY_STREAM_ALERTS);
-  if (!deliveries.ok()) {
-    std::cerr << deliveries.status().message() << "\n";
-    return 2;
-  }
+  // The address was read once above only to fail fast on a wrong file; the
+  // subscription reads it again whenever the gateway restarts.
+  client::Subscription deliveries(context, gateway_file, *keypair,
+                                  coordinator.last(),
+                                  v1::DELIVERY_STREAM_ALERTS);
   const std::atomic<bool>& stop = StopOnSignals();
   coordinator::FollowOptions options;
   options.until_idle = until_idle || handovers;
@@ -81,7 +79,7 @@ int main(int argc, char** argv) {
               << coordinator.handovers().size() << " handover(s) open"
               << std::endl;
   }
-  if (Status s = coordinator::Follow(**deliveries, coordinator, options, stop);
+  if (Status s = coordinator::Follow(deliveries, coordinator, options, stop);
       !s.ok()) {
     std::cerr << s.message() << "\n";
     return s.code() == StatusCode::kDeadlineExceeded ? 3 : 1;

@@ -7,8 +7,8 @@
 
 #include "common/stop_signal.h"
 #include "common/transport/curve_keys.h"
-#include "services/client/delivery_client.h"
 #include "services/client/gateway_address.h"
+#include "services/client/subscription.h"
 #include "services/inbox/delivery_text.h"
 #include "services/inbox/inbox_file.h"
 
@@ -43,17 +43,14 @@ int main(int argc, char** argv) {
     }
   }
   transport::TransportContext context;
-  auto deliveries = client::DeliveryClient::Connect(
-      context, address->delivery, address->server_public_key, *keypair,
-      (*inbox)->last(),
+  // The address was read once above only to fail fast on a wrong file; the
+  // subscription reads it again whenever the gateway restarts.
+  client::Subscription deliveries(
+      context, gateway_file, *keypair, (*inbox)->last(),
       alerts ? v1::DELIVERY_STREAM_ALERTS : v1::DELIVERY_STREAM_EVENTS);
-  if (!deliveries.ok()) {
-    std::cerr << deliveries.status().message() << "\n";
-    return 2;
-  }
   const std::atomic<bool>& stop = StopOnSignals();
   while (!stop.load()) {
-    auto d = (*deliveries)->Next(std::chrono::milliseconds(200));
+    auto d = deliveries.Next(std::chrono::milliseconds(200));
     bool wrote = false;
     while (d) {
       if (Status s = (*inbox)->Append(*d); !s.ok()) {
@@ -62,7 +59,7 @@ int main(int argc, char** argv) {
       }
       if (print) std::cout << inbox::DescribeDelivery(*d) << std::endl;
       wrote = true;
-      d = (*deliveries)->Next(std::chrono::milliseconds(0));
+      d = deliveries.Next(std::chrono::milliseconds(0));
     }
     if (wrote) (void)(*inbox)->Sync();
   }
