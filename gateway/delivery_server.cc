@@ -12,11 +12,13 @@
 namespace samverkan::gateway {
 DeliveryServer::DeliveryServer(transport::CurveRouter socket,
                                const KeyRegistry* registry, LogStore* store,
-                               const ParticipantState* state)
+                               const ParticipantState* state,
+                               std::atomic<uint64_t>* dropped_pushes)
     : socket_(std::move(socket)),
       registry_(registry),
       store_(store),
-      state_(state) {}
+      state_(state),
+      dropped_pushes_(dropped_pushes) {}
 
 v1::Delivery DeliveryServer::Build(
     const std::string& recipient, const std::string& participant_id,
@@ -58,7 +60,9 @@ void DeliveryServer::SendTo(const std::string& routing_id,
                             const std::string& payload) {
   // A slow or vanished subscriber loses the message here, never the gateway
   // its pace: it sees the gap by number and backfills.
-  (void)socket_.Send(routing_id, {recipient, std::string(verb), payload});
+  Status sent =
+      socket_.Send(routing_id, {recipient, std::string(verb), payload});
+  if (!sent.ok() && dropped_pushes_ != nullptr) ++*dropped_pushes_;
 }
 
 void DeliveryServer::HandleRequests() {

@@ -8,6 +8,7 @@
 #ifndef SAMVERKAN_GATEWAY_DELIVERY_SERVER_H_
 #define SAMVERKAN_GATEWAY_DELIVERY_SERVER_H_
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <string>
@@ -36,9 +37,12 @@ class DeliveryServer {
   static constexpr size_t kMaxSubscribersPerOrganisation = 8;
 
   // Owns the socket; `registry`, `store` and `state` are borrowed, used from
-  // the gateway's main thread only, and must outlive the server.
+  // the gateway's main thread only, and must outlive the server; so must
+  // `dropped_pushes` (may be null), counting messages a subscriber's full
+  // queue refused, when the socket reports them (report_unsendable).
   DeliveryServer(transport::CurveRouter socket, const KeyRegistry* registry,
-                 LogStore* store, const ParticipantState* state);
+                 LogStore* store, const ParticipantState* state,
+                 std::atomic<uint64_t>* dropped_pushes = nullptr);
   DeliveryServer(const DeliveryServer&) = delete;
   DeliveryServer& operator=(const DeliveryServer&) = delete;
 
@@ -73,6 +77,7 @@ class DeliveryServer {
   const KeyRegistry* registry_;
   LogStore* store_;
   const ParticipantState* state_;
+  std::atomic<uint64_t>* dropped_pushes_;
   // Routing ids by recipient key ("<org>" or "<org>/alerts"), so each stream
   // is pushed and heartbeaten only to the connections that asked for it.
   std::map<std::string, std::vector<std::string>> subscribers_;

@@ -26,8 +26,10 @@ StatusOr<transport::CurveRouter> BindRouter(transport::TransportContext& ctx,
                                             const std::string& secret_key,
                                             const char* domain,
                                             const std::string& endpoint,
-                                            std::string* bound) {
+                                            std::string* bound,
+                                            bool report_unsendable = false) {
   transport::CurveRouterOptions options;
+  options.report_unsendable = report_unsendable;
   options.secret_key = secret_key;
   options.zap_domain = domain;
   options.max_message_bytes = config.max_message_bytes;
@@ -90,7 +92,8 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
   if (!query.ok()) return query.status();
   auto delivery =
       BindRouter(*g->context_, c, keypair->secret_key, kDeliveryDomain,
-                 c.delivery_endpoint, &g->delivery_endpoint_);
+                 c.delivery_endpoint, &g->delivery_endpoint_,
+                 /*report_unsendable=*/true);
   if (!delivery.ok()) return delivery.status();
 
   auto enforced = LoadRuleSet(c.rule_set_file);
@@ -112,7 +115,8 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
       BuildIngressChain(c, g->writer_.get(), g->state_.get(), g->engine_.get()),
       g->writer_.get(), g->state_.get(), g->engine_.get(), clock, &g->metrics_);
   g->delivery_server_ = std::make_unique<DeliveryServer>(
-      std::move(*delivery), &g->registry_, g->writer_.get(), g->state_.get());
+      std::move(*delivery), &g->registry_, g->writer_.get(), g->state_.get(),
+      &g->metrics_.delivery_pushes_dropped);
   IngressAdmission::Limits queue_limits;
   queue_limits.max_submissions = c.max_queue;
   queue_limits.max_bytes = c.max_queue_bytes;

@@ -82,6 +82,7 @@ MetricsSnapshot PipelineMetrics::Snapshot(int64_t now_us) const {
   s.ack_latency_seconds = ack_latency_seconds.Snapshot();
   s.ingress_queue_depth = ingress_queue_depth.load();
   s.ingress_refused = refused_queue_full.load();
+  s.delivery_pushes_dropped = delivery_pushes_dropped.load();
   int64_t since = last_commit_us.load();
   if (since == 0) since = started_us.load();
   s.last_commit_age_seconds =

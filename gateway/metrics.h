@@ -78,6 +78,7 @@ struct MetricsSnapshot {
   HistogramSnapshot ack_latency_seconds;
   uint64_t ingress_queue_depth = 0;
   uint64_t ingress_refused = 0;
+  uint64_t delivery_pushes_dropped = 0;
   // Seconds since the last successful commit, or since start when there has
   // been none.
   double last_commit_age_seconds = 0;
@@ -115,6 +116,9 @@ struct PipelineMetrics {
   // Submissions answered RETRY_LATER because the queue was full (also
   // counted under rejected).
   std::atomic<uint64_t> refused_queue_full{0};
+  // Deliveries and heartbeats a subscriber's full (or vanished) connection
+  // could not take; the subscriber backfills them by number.
+  std::atomic<uint64_t> delivery_pushes_dropped{0};
 
   uint64_t Rejected(v1::RejectionCode code) const {
     return rejected[static_cast<size_t>(code)].load();

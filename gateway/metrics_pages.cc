@@ -125,6 +125,10 @@ std::string FormatPrometheusText(const MetricsSnapshot& s) {
             "Submissions answered RETRY_LATER because the ingress queue was "
             "full.",
             s.ingress_refused);
+  w.Counter("samverkan_delivery_pushes_dropped_total",
+            "Deliveries and heartbeats a subscriber's full or vanished "
+            "connection could not take (it backfills them).",
+            s.delivery_pushes_dropped);
   w.Gauge("samverkan_last_commit_age_seconds",
           "Seconds since the last successful commit (since start before the "
           "first).",

@@ -24,6 +24,7 @@ MetricsSnapshot Example() {
   s.ack_latency_seconds = {{0.001, 0.25}, {0, 2}, 3, 1.5};
   s.ingress_queue_depth = 6;
   s.ingress_refused = 9;
+  s.delivery_pushes_dropped = 11;
   s.last_commit_age_seconds = 12.5;
   return s;
 }
@@ -58,6 +59,7 @@ TEST(FormatPrometheusTextTest, ShowsEverySample) {
            {"samverkan_ack_latency_seconds_sum 1.5\n"},
            {"samverkan_ingress_queue_depth 6\n"},
            {"samverkan_ingress_refused_total 9\n"},
+           {"samverkan_delivery_pushes_dropped_total 11\n"},
            {"samverkan_last_commit_age_seconds 12.5\n"},
        }) {
     EXPECT_THAT(text, HasSubstr(c.line));
@@ -81,6 +83,7 @@ TEST(FormatPrometheusTextTest, EveryFamilyHasHelpAndTypeOnce) {
            {"samverkan_ack_latency_seconds", "histogram"},
            {"samverkan_ingress_queue_depth", "gauge"},
            {"samverkan_ingress_refused_total", "counter"},
+           {"samverkan_delivery_pushes_dropped_total", "counter"},
            {"samverkan_last_commit_age_seconds", "gauge"},
        }) {
     const std::string type_line =

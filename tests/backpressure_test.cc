@@ -10,6 +10,7 @@
 #include <chrono>
 #include <deque>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 #include <string>
@@ -211,16 +212,25 @@ TEST(BackpressureTest, StoppedSubscriberHoldsBackNeitherIngestNorOthers) {
   ASSERT_TRUE(stuck.Kill(SIGSTOP));
   ASSERT_TRUE(WaitUntil([&] { return IsStopped(stuck.pid()); }, kBound));
 
-  // Far more than ZeroMQ's buffers hold for one connection, pipelined.
-  constexpr int kEvents = 5000;
+  // Pipelined until the stopped subscriber's connection has refused pushes
+  // (ZeroMQ's and the kernel's buffers are full), so that it must backfill.
+  auto dropped = [&] {
+    return SampleValue(gateway::testing::HttpGet(gateway->address().metrics,
+                                                 "/metrics"),
+                       "samverkan_delivery_pushes_dropped_total")
+        .value_or(0);
+  };
+  constexpr int kMostEvents = 200000;
   constexpr int kWindow = 500;
+  int events = 0;
   uint64_t last = 0;
-  for (int sent = 0; sent < kEvents; sent += kWindow) {
+  while (events < kMostEvents && dropped() == 0) {
     for (int k = 0; k < kWindow; ++k) {
-      ASSERT_TRUE((*region)
-                      ->Submit(std::to_string(sent + k),
-                               HealthEventBytes(std::to_string(sent + k), &id))
-                      .ok());
+      ASSERT_TRUE(
+          (*region)
+              ->Submit(std::to_string(events + k),
+                       HealthEventBytes(std::to_string(events + k), &id))
+              .ok());
     }
     for (int k = 0; k < kWindow; ++k) {
       auto ack = (*region)->Receive(kReplyTimeout);
@@ -229,7 +239,12 @@ TEST(BackpressureTest, StoppedSubscriberHoldsBackNeitherIngestNorOthers) {
           << ack->reply.ShortDebugString();
       last = std::max(last, ack->reply.sequence());
     }
+    events += kWindow;
   }
+  ASSERT_GT(dropped(), 0) << "the subscriber's buffers never filled in "
+                          << events << " events";
+  std::cout << events << " events acknowledged while the subscriber was "
+            << "stopped; pushes dropped: " << dropped() << std::endl;
   // Every event was acknowledged while the subscriber was stopped, and the
   // municipality's subscriber has them all.
   EXPECT_TRUE(IsStopped(stuck.pid()));
@@ -245,7 +260,7 @@ TEST(BackpressureTest, StoppedSubscriberHoldsBackNeitherIngestNorOthers) {
     inboxes[org]->Kill(SIGTERM);
     ASSERT_TRUE(inboxes[org]->Wait(kBound).has_value());
     const std::vector<v1::Delivery> got = InboxDeliveries(inbox_file(org));
-    ASSERT_EQ(got.size(), before[org] + kEvents) << org;
+    ASSERT_EQ(got.size(), before[org] + events) << org;
     for (size_t i = 0; i < got.size(); ++i) {
       ASSERT_EQ(got[i].recipient_sequence(), i + 1)
           << org << ": gap, repeat or disorder";

@@ -86,7 +86,7 @@ StatusOr<CurveRouter> CurveRouter::Create(TransportContext& context,
         zmq::socket_t(impl->state->context, zmq::socket_type::router);
     zmq::socket_t& s = impl->socket;
     s.set(zmq::sockopt::linger, 0);
-    s.set(zmq::sockopt::router_mandatory, false);
+    s.set(zmq::sockopt::router_mandatory, options.report_unsendable);
     s.set(zmq::sockopt::sndhwm, options.send_hwm);
     s.set(zmq::sockopt::rcvhwm, options.receive_hwm);
     s.set(zmq::sockopt::maxmsgsize,

@@ -31,6 +31,10 @@ struct CurveRouterOptions {
   size_t max_frames = 16;
   int send_hwm = 10000;
   int receive_hwm = 10000;
+  // ROUTER_MANDATORY: Send fails when the peer's queue is full or the peer
+  // is gone, instead of ZeroMQ dropping the message silently, so the caller
+  // can count what it could not hand over.
+  bool report_unsendable = false;
 };
 
 struct IncomingMessage {
