@@ -1,9 +1,8 @@
 // samverkan-gateway: flags and signals; everything else is in Gateway.
 #include <spdlog/spdlog.h>
 
-#include <csignal>
-
 #include <CLI/CLI.hpp>
+#include <csignal>
 
 #include "common/file_clock.h"
 #include "common/stop_signal.h"
