@@ -18,7 +18,7 @@
 
 #include "gateway/testing/http_get.h"
 #include "gateway/testing/test_envelopes.h"
-#include "services/inbox/inbox_file.h"
+#include "tests/support/agency_system.h"
 #include "tests/support/gateway_fixture.h"
 #include "tests/support/log_reader.h"
 #include "tests/support/metrics_page.h"
@@ -36,9 +36,8 @@ constexpr auto kBound = 60s;
 
 // A health event from the region with a note that names it.
 std::string HealthEventBytes(const std::string& note, std::string* event_id) {
-  v1::Envelope e = gateway::testing::MakeEnvelope(kRegion);
-  e.set_participant_id(kParticipant);
-  e.mutable_health_deteriorated()->set_clinical_note(note);
+  v1::Envelope e =
+      gateway::testing::MakeHealthEvent(kRegion, kParticipant, note);
   *event_id = e.event_id();
   return e.SerializeAsString();
 }
@@ -145,21 +144,9 @@ TEST(BackpressureTest, FullQueueAnswersRetryLaterAndKeepsThePublishersOrder) {
   EXPECT_EQ(SampleValue(page, "samverkan_commit_failures_total"), 0);
 }
 
-// What an inbox file holds, in file order.
-std::vector<v1::Delivery> InboxDeliveries(const std::string& path) {
-  std::vector<v1::Delivery> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto d = inbox::DeliveryFromJsonLine(line);
-    if (d.ok()) out.push_back(std::move(*d));
-  }
-  return out;
-}
-
 // Whether the inbox has reached the delivery of log record `log_sequence`.
 bool Reached(const std::string& path, uint64_t log_sequence) {
-  std::vector<v1::Delivery> got = InboxDeliveries(path);
+  std::vector<v1::Delivery> got = ReadInbox(path);
   return !got.empty() && got.back().log_sequence() >= log_sequence;
 }
 
@@ -204,7 +191,7 @@ TEST(BackpressureTest, StoppedSubscriberHoldsBackNeitherIngestNorOthers) {
         [&] { return Reached(inbox_file(org), first->sequence()); }, kBound))
         << org << ": "
         << ReadFileOrEmpty(gateway->dir() + "/" + org + "-inbox.log");
-    before[org] = InboxDeliveries(inbox_file(org)).size();
+    before[org] = ReadInbox(inbox_file(org)).size();
   }
 
   // Försäkringskassan's subscriber stops reading altogether.
@@ -250,7 +237,7 @@ TEST(BackpressureTest, StoppedSubscriberHoldsBackNeitherIngestNorOthers) {
   EXPECT_TRUE(IsStopped(stuck.pid()));
   ASSERT_TRUE(
       WaitUntil([&] { return Reached(inbox_file(kKommun), last); }, kBound));
-  EXPECT_EQ(InboxDeliveries(inbox_file(kFk)).size(), before[kFk]);
+  EXPECT_EQ(ReadInbox(inbox_file(kFk)).size(), before[kFk]);
 
   // Reading again, it backfills what the gateway could not push.
   ASSERT_TRUE(stuck.Kill(SIGCONT));
@@ -259,7 +246,7 @@ TEST(BackpressureTest, StoppedSubscriberHoldsBackNeitherIngestNorOthers) {
   for (const std::string org : {kKommun, kFk}) {
     inboxes[org]->Kill(SIGTERM);
     ASSERT_TRUE(inboxes[org]->Wait(kBound).has_value());
-    const std::vector<v1::Delivery> got = InboxDeliveries(inbox_file(org));
+    const std::vector<v1::Delivery> got = ReadInbox(inbox_file(org));
     ASSERT_EQ(got.size(), before[org] + events) << org;
     for (size_t i = 0; i < got.size(); ++i) {
       ASSERT_EQ(got[i].recipient_sequence(), i + 1)

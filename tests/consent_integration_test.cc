@@ -74,13 +74,7 @@ class ConsentIntegrationTest : public ::testing::Test {
   }
 
   v1::Envelope HealthEvent(const std::string& note) {
-    v1::Envelope e = MakeEnvelope(kRegion);
-    e.set_participant_id(kParticipant);
-    auto* h = e.mutable_health_deteriorated();
-    h->set_expected_duration_days(45);
-    h->set_diagnosis_code("F32.1");
-    h->set_clinical_note(note);
-    return e;
+    return gateway::testing::MakeHealthEvent(kRegion, kParticipant, note);
   }
 
   std::unique_ptr<client::DeliveryClient> Subscribe(const std::string& org,

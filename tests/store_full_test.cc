@@ -37,11 +37,9 @@ constexpr auto kReplyTimeout = 15s;
 std::vector<std::string> HealthEvents(int n, const std::string& prefix) {
   std::vector<std::string> out;
   for (int i = 0; i < n; ++i) {
-    v1::Envelope e = gateway::testing::MakeEnvelope(kRegion);
-    e.set_participant_id(kParticipant);
-    e.mutable_health_deteriorated()->set_clinical_note(prefix +
-                                                       std::to_string(i));
-    out.push_back(e.SerializeAsString());
+    out.push_back(gateway::testing::MakeHealthEvent(kRegion, kParticipant,
+                                                    prefix + std::to_string(i))
+                      .SerializeAsString());
   }
   return out;
 }

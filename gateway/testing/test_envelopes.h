@@ -50,6 +50,20 @@ inline v1::Envelope MakeEnvelope(const std::string& organisation) {
   return e;
 }
 
+// A health_deteriorated event about `participant` from `org` (a region),
+// told apart from its siblings by `note`.
+inline v1::Envelope MakeHealthEvent(const std::string& org,
+                                    const std::string& participant,
+                                    const std::string& note) {
+  v1::Envelope e = MakeEnvelope(org);
+  e.set_participant_id(participant);
+  auto* h = e.mutable_health_deteriorated();
+  h->set_expected_duration_days(45);
+  h->set_diagnosis_code("F32.1");
+  h->set_clinical_note(note);
+  return e;
+}
+
 // Consent that permits everything among the plan's parties, from `org`.
 inline v1::Envelope MakeConsentGranted(const std::string& org,
                                        const std::string& participant,
