@@ -13,11 +13,57 @@
 #include <utility>
 
 #include "gateway/log/chain.h"
+#include "gateway/log/record_index.h"
+#include "gateway/log/sqlite_util.h"
 
 namespace samverkan::gateway {
 namespace {
 
-constexpr int64_t kSchemaVersion = 2;
+using sqlite::BindBlob;
+using sqlite::BindText;
+using sqlite::ClampToInt64;
+using sqlite::ColumnString;
+using sqlite::FromSqlite;
+using sqlite::ScopedReset;
+
+constexpr int64_t kSchemaVersion = 3;
+
+// No index on event_id or participant_id here: RecordIndex keeps those off
+// the commit path (record_index.h).
+constexpr char kRecordsColumns[] = R"sql((
+  sequence INTEGER PRIMARY KEY,
+  recorded_at_us INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  source_organisation TEXT NOT NULL,
+  payload_type TEXT NOT NULL,
+  body BLOB NOT NULL,
+  prev_hash BLOB NOT NULL,
+  hash BLOB NOT NULL,
+  replay INTEGER NOT NULL DEFAULT 0
+) STRICT)sql";
+
+// Version 2 kept event_id UNIQUE and indexed participant_id inside every
+// commit. A UNIQUE column constraint can only be dropped by rebuilding the
+// table; the records are copied as they are, so the chain is unchanged.
+constexpr char kUpgradeFrom2[] = R"sql(
+CREATE TABLE records_v3 RECORDS_COLUMNS;
+INSERT INTO records_v3 SELECT sequence, recorded_at_us, kind, event_id,
+  participant_id, source_organisation, payload_type, body, prev_hash, hash,
+  replay FROM records;
+DROP TABLE records;
+ALTER TABLE records_v3 RENAME TO records;
+CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
+RECORD_INDEX
+INSERT INTO event_index(event_id, sequence)
+  SELECT event_id, sequence FROM records ORDER BY event_id;
+INSERT INTO participant_index(participant_id, sequence)
+  SELECT participant_id, sequence FROM records ORDER BY participant_id, sequence;
+UPDATE meta SET value = (SELECT coalesce(max(sequence), 0) FROM records)
+  WHERE key = 'indexed_through';
+UPDATE meta SET value = 3 WHERE key = 'schema_version';
+)sql";
 
 // Run once, in one transaction, when the file is fresh.
 // STRICT makes SQLite refuse a value of the wrong type instead of silently
@@ -27,20 +73,7 @@ CREATE TABLE meta(
   key TEXT PRIMARY KEY,
   value ANY NOT NULL
 ) STRICT;
-CREATE TABLE records(
-  sequence INTEGER PRIMARY KEY,
-  recorded_at_us INTEGER NOT NULL,
-  kind INTEGER NOT NULL,
-  event_id TEXT NOT NULL UNIQUE,
-  participant_id TEXT NOT NULL,
-  source_organisation TEXT NOT NULL,
-  payload_type TEXT NOT NULL,
-  body BLOB NOT NULL,
-  prev_hash BLOB NOT NULL,
-  hash BLOB NOT NULL,
-  replay INTEGER NOT NULL DEFAULT 0
-) STRICT;
-CREATE INDEX records_by_participant ON records(participant_id);
+CREATE TABLE records RECORDS_COLUMNS;
 CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
 CREATE TABLE disclosures(
   id INTEGER PRIMARY KEY,
@@ -78,8 +111,22 @@ CREATE TABLE projections(
   at_sequence INTEGER NOT NULL,
   state BLOB NOT NULL
 ) STRICT, WITHOUT ROWID;
-INSERT INTO meta(key, value) VALUES ('schema_version', 2);
+INSERT INTO meta(key, value) VALUES ('schema_version', 3);
+RECORD_INDEX
 )sql";
+
+// Fills the placeholders of kSchema and kUpgradeFrom2.
+std::string ExpandSchema(std::string sql) {
+  for (const auto& [name, text] :
+       {std::pair<std::string_view, std::string_view>{"RECORDS_COLUMNS",
+                                                      kRecordsColumns},
+        {"RECORD_INDEX", RecordIndex::kSchema}}) {
+    if (size_t at = sql.find(name); at != std::string::npos) {
+      sql.replace(at, name.size(), text);
+    }
+  }
+  return sql;
+}
 
 constexpr char kInsertRecord[] =
     "INSERT INTO records(sequence, recorded_at_us, kind, event_id, "
@@ -96,12 +143,13 @@ constexpr char kReadReplay[] =
     "SELECT sequence, recorded_at_us, kind, event_id, participant_id, "
     "source_organisation, payload_type, body, prev_hash, hash FROM records "
     "WHERE replay = 1 AND sequence >= ?1 ORDER BY sequence LIMIT ?2";
-// records_by_participant holds (participant_id, sequence), so this is one
-// index range scan in sequence order.
+// participant_index holds (participant_id, sequence) and the view adds the
+// unindexed tail; SQLite walks the IN list in order, so no sort is needed.
 constexpr char kReadParticipant[] =
     "SELECT sequence, recorded_at_us, kind, event_id, participant_id, "
     "source_organisation, payload_type, body, prev_hash, hash FROM records "
-    "WHERE participant_id = ?1 AND sequence >= ?2 ORDER BY sequence LIMIT ?3";
+    "WHERE sequence IN (SELECT sequence FROM participant_records "
+    "WHERE participant_id = ?1 AND sequence >= ?2) ORDER BY sequence LIMIT ?3";
 constexpr char kInsertDisclosure[] =
     "INSERT INTO disclosures(log_sequence, decided_at_us, participant_id, "
     "payload_type, source_organisation, recipient, delivered, "
@@ -111,7 +159,10 @@ constexpr char kDisclosureColumns[] =
     "SELECT id, log_sequence, decided_at_us, participant_id, payload_type, "
     "source_organisation, recipient, delivered, "
     "coalesce(recipient_sequence, 0), categories, withheld_categories, "
-    "consent_ids, reason, coalesce(body, x'') FROM disclosures ";
+    "consent_ids, reason, CASE WHEN delivered = 0 THEN x'' "
+    "ELSE coalesce(body, (SELECT body FROM records "
+    "WHERE records.sequence = disclosures.log_sequence)) END "
+    "FROM disclosures ";
 constexpr char kRecipientHead[] =
     "SELECT coalesce(max(recipient_sequence), 0) FROM disclosures "
     "WHERE recipient = ?1 AND recipient_sequence IS NOT NULL";
@@ -124,93 +175,15 @@ constexpr char kReadProjections[] =
     "ORDER BY key LIMIT ?2";
 constexpr char kHead[] =
     "SELECT sequence, hash FROM records ORDER BY sequence DESC LIMIT 1";
+// For read-only instances; the writer asks its RecordIndex.
 constexpr char kFindEvent[] =
-    "SELECT sequence FROM records WHERE event_id = ?1";
+    "SELECT sequence FROM event_records WHERE event_id = ?1 LIMIT 1";
 constexpr char kCountRejections[] =
     "SELECT code, count(*) FROM audit GROUP BY code ORDER BY code";
 
-// Maps an SQLite result to the canonical code callers act on: retry later
-// (Unavailable), stop accepting (ResourceExhausted), or investigate.
-Status FromSqlite(sqlite3* db, int rc, std::string_view what) {
-  std::string message(what);
-  message += ": ";
-  message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  const int primary = rc & 0xff;
-  if (db != nullptr && (primary == SQLITE_IOERR || primary == SQLITE_FULL ||
-                        primary == SQLITE_CANTOPEN)) {
-    // A failed write or fsync may report ENOSPC as a plain I/O error.
-    const int os_error = sqlite3_system_errno(db);
-    if (os_error == ENOSPC || os_error == EDQUOT) {
-      return ResourceExhaustedError(std::move(message));
-    }
-  }
-  switch (primary) {
-    case SQLITE_FULL:
-    case SQLITE_NOMEM:
-      return ResourceExhaustedError(std::move(message));
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PROTOCOL:
-      return UnavailableError(std::move(message));
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return DataLossError(std::move(message));
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-    case SQLITE_CONSTRAINT:
-      return FailedPreconditionError(std::move(message));
-    default:
-      return InternalError(std::move(message));
-  }
-}
-
-// Resets a cached statement when the scope ends: a statement left mid-step
-// holds its read snapshot open, which stops WAL checkpoints from finishing.
-// Bindings are cleared so no SQLITE_STATIC pointer outlives its owner.
-class ScopedReset {
- public:
-  explicit ScopedReset(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ScopedReset(const ScopedReset&) = delete;
-  ScopedReset& operator=(const ScopedReset&) = delete;
-  ~ScopedReset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
- private:
-  sqlite3_stmt* stmt_;
-};
-
-int64_t ClampToInt64(uint64_t v) {
-  return static_cast<int64_t>(
-      std::min<uint64_t>(v, std::numeric_limits<int64_t>::max()));
-}
-
-// SQLITE_STATIC: the caller's bytes outlive the step, so SQLite need not copy
-// them. The 64-bit variants never truncate a size.
-int BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
-  return sqlite3_bind_text64(stmt, index, text.data(), text.size(),
-                             SQLITE_STATIC, SQLITE_UTF8);
-}
-int BindBlob(sqlite3_stmt* stmt, int index, std::string_view bytes) {
-  // A null pointer would bind SQL NULL; an empty body is an empty blob.
-  return sqlite3_bind_blob64(stmt, index, bytes.data() ? bytes.data() : "",
-                             bytes.size(), SQLITE_STATIC);
-}
 int BindDigest(sqlite3_stmt* stmt, int index, const Digest& digest) {
   return sqlite3_bind_blob64(stmt, index, digest.data(), digest.size(),
                              SQLITE_STATIC);
-}
-
-std::string ColumnString(sqlite3_stmt* stmt, int index) {
-  // Blob first, then bytes: the documented order that avoids a conversion.
-  const void* data = sqlite3_column_blob(stmt, index);
-  const int size = sqlite3_column_bytes(stmt, index);
-  if (data == nullptr) return std::string();
-  return std::string(static_cast<const char*>(data), size);
 }
 
 bool ColumnDigest(sqlite3_stmt* stmt, int index, Digest* out) {
@@ -230,10 +203,6 @@ Status MalformedColumn(int64_t sequence, const char* column) {
 
 void SqliteLogStore::DbCloser::operator()(sqlite3* db) const {
   sqlite3_close_v2(db);
-}
-
-void SqliteLogStore::StmtFinalizer::operator()(sqlite3_stmt* stmt) const {
-  sqlite3_finalize(stmt);
 }
 
 SqliteLogStore::SqliteLogStore(std::string path, bool read_only, sqlite3* db)
@@ -264,6 +233,10 @@ StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
   Status s = store->Configure(options);
   if (s.ok() && !options.read_only) s = store->CreateSchema();
   if (s.ok()) s = store->CheckSchema();
+  if (s.ok() && !options.read_only) {
+    store->index_ = std::make_unique<RecordIndex>(raw, options.index_lag);
+    s = store->index_->Prepare();
+  }
   if (s.ok()) s = store->PrepareStatements();
   if (s.ok() && !options.read_only) s = store->LoadHead();
   if (!s.ok()) return Status(s.code(), path + ": " + s.message());
@@ -271,18 +244,14 @@ StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
 }
 
 Status SqliteLogStore::Exec(std::string_view sql) {
-  const std::string text(sql);
-  const int rc =
-      sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return FromSqlite(db_.get(), rc, text);
-  return OkStatus();
+  return sqlite::Exec(db_.get(), sql);
 }
 
 Status SqliteLogStore::Configure(const Options& options) {
   sqlite3* db = db_.get();
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
-  // 32 MiB of page cache keeps the event_id and participant indexes hot.
+  // 32 MiB of page cache keeps the upper levels of the indexes hot.
   // mmap stays off: an I/O error on a mapped page is a SIGBUS, and the store
   // must report errors, never crash.
   Status s = Exec("PRAGMA cache_size = -32768; PRAGMA mmap_size = 0;");
@@ -318,20 +287,31 @@ Status SqliteLogStore::Configure(const Options& options) {
 }
 
 Status SqliteLogStore::CreateSchema() {
-  // IMMEDIATE so that two writers opening a fresh file cannot both create.
+  // IMMEDIATE so that two writers opening a fresh file cannot both create,
+  // nor both upgrade.
   Status s = Exec("BEGIN IMMEDIATE;");
   if (!s.ok()) return s;
   Statement count;
   s = Prepare("SELECT count(*) FROM sqlite_schema", &count);
+  int64_t objects = -1;
   if (s.ok()) {
     const int rc = sqlite3_step(count.get());
-    if (rc != SQLITE_ROW) {
+    if (rc == SQLITE_ROW) {
+      objects = sqlite3_column_int64(count.get(), 0);
+    } else {
       s = FromSqlite(db_.get(), rc, "reading the schema");
-    } else if (sqlite3_column_int64(count.get(), 0) == 0) {
-      s = Exec(kSchema);
     }
   }
+  // Finished first: DROP TABLE needs no statement to be running.
   count.reset();
+  if (s.ok() && objects == 0) {
+    s = Exec(ExpandSchema(kSchema));
+  } else if (s.ok()) {
+    if (StatusOr<int64_t> version = ReadSchemaVersion();
+        version.ok() && *version == 2) {
+      s = Exec(ExpandSchema(kUpgradeFrom2));
+    }
+  }
   if (s.ok()) s = Exec("COMMIT;");
   if (!s.ok() && !sqlite3_get_autocommit(db_.get())) {
     sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -339,7 +319,7 @@ Status SqliteLogStore::CreateSchema() {
   return s;
 }
 
-Status SqliteLogStore::CheckSchema() {
+StatusOr<int64_t> SqliteLogStore::ReadSchemaVersion() {
   Statement version;
   if (!Prepare("SELECT value FROM meta WHERE key = 'schema_version'", &version)
            .ok()) {
@@ -351,25 +331,27 @@ Status SqliteLogStore::CheckSchema() {
                                    "not a Samverkan event log (no version)")
                              : FromSqlite(db_.get(), rc, "reading the schema");
   }
-  const int64_t found = sqlite3_column_int64(version.get(), 0);
-  if (found != kSchemaVersion) {
+  return sqlite3_column_int64(version.get(), 0);
+}
+
+Status SqliteLogStore::CheckSchema() {
+  StatusOr<int64_t> found = ReadSchemaVersion();
+  if (!found.ok()) return found.status();
+  if (*found == 2 && read_only_) {
     return FailedPreconditionError(
-        "event log schema version " + std::to_string(found) +
+        "event log schema version 2 is upgraded to version 3 when the "
+        "gateway next opens it; it cannot be read before that");
+  }
+  if (*found != kSchemaVersion) {
+    return FailedPreconditionError(
+        "event log schema version " + std::to_string(*found) +
         " is not the supported version " + std::to_string(kSchemaVersion));
   }
   return OkStatus();
 }
 
 Status SqliteLogStore::Prepare(std::string_view sql, Statement* out) {
-  sqlite3_stmt* stmt = nullptr;
-  const int rc =
-      sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
-                         SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-  out->reset(stmt);
-  if (rc != SQLITE_OK) {
-    return FromSqlite(db_.get(), rc, "preparing " + std::string(sql));
-  }
-  return OkStatus();
+  return sqlite::Prepare(db_.get(), sql, out);
 }
 
 Status SqliteLogStore::PrepareStatements() {
@@ -391,7 +373,7 @@ Status SqliteLogStore::PrepareStatements() {
   // sequence order or once per event, never once per recipient.
   const std::string disclosures =
       std::string(kDisclosureColumns) +
-      "WHERE log_sequence IN (SELECT sequence FROM records "
+      "WHERE log_sequence IN (SELECT sequence FROM participant_records "
       "WHERE participant_id = ?1) AND id > ?2 ORDER BY id LIMIT ?3";
   if (Status s = Prepare(deliveries, &read_deliveries_); !s.ok()) return s;
   if (Status s = Prepare(disclosures, &read_disclosures_); !s.ok()) return s;
@@ -436,12 +418,17 @@ Status SqliteLogStore::LoadHead() {
   } else if (rc != SQLITE_DONE) {
     return FromSqlite(db_.get(), rc, "reading the head");
   }
+  // The writer's memory of recent event ids is as stale as its head.
+  if (index_ != nullptr) {
+    if (Status s = index_->Load(); !s.ok()) return s;
+  }
   head_cache_ = head;
   head_stale_ = false;
   return OkStatus();
 }
 
 Status SqliteLogStore::Abandon(Status cause) {
+  if (index_ != nullptr) index_->Discard();
   if (!sqlite3_get_autocommit(db_.get())) {
     // SQLite may already have rolled back (e.g. on SQLITE_FULL); only an
     // open transaction needs it. If even ROLLBACK fails, the file decides
@@ -503,6 +490,9 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
     for (const NewRecord& r : batch.records) {
       const uint64_t sequence = head.sequence + 1;
       prev_hash = head.hash;
+      if (Status s = index_->Stage(r.event_id, sequence); !s.ok()) {
+        return Abandon(std::move(s));
+      }
       hash = ChainHash(prev_hash, sequence, recorded_at_us, r.kind, r.body);
       int rc = sqlite3_bind_int64(stmt, 1, static_cast<int64_t>(sequence));
       if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, recorded_at_us);
@@ -516,12 +506,6 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
       if (rc == SQLITE_OK) rc = BindDigest(stmt, 10, hash);
       if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 11, r.replay ? 1 : 0);
       if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-      if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-        return Abandon(Status(StatusCode::kAlreadyExists,
-                              "event_id " + r.event_id +
-                                  " is already in the log or repeated in "
-                                  "the batch"));
-      }
       if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
         head_stale_ = true;
         return Abandon(FailedPreconditionError(
@@ -570,6 +554,13 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
     return Abandon(std::move(s));
   }
   head_cache_ = head;
+  index_->Commit();
+  if (index_->Due()) {
+    // The batch is durable and is acknowledged whatever happens here; a
+    // failed flush is retried after a later commit, once the index's view
+    // of the file has been reloaded.
+    if (!index_->Flush(head.sequence).ok()) head_stale_ = true;
+  }
   return head;
 }
 
@@ -619,16 +610,8 @@ Status SqliteLogStore::ReadProjections(std::string_view after_key, size_t limit,
 StatusOr<std::optional<uint64_t>> SqliteLogStore::FindEvent(
     std::string_view event_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  sqlite3_stmt* stmt = find_event_.get();
-  ScopedReset reset(stmt);
-  int rc = BindText(stmt, 1, event_id);
-  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) {
-    return std::optional<uint64_t>(
-        static_cast<uint64_t>(sqlite3_column_int64(stmt, 0)));
-  }
-  if (rc == SQLITE_DONE) return std::optional<uint64_t>();
-  return FromSqlite(db_.get(), rc, "looking up an event");
+  if (index_ != nullptr) return index_->Find(event_id);
+  return sqlite::FindSequence(db_.get(), find_event_.get(), event_id);
 }
 
 Status SqliteLogStore::Read(uint64_t from, size_t limit,
@@ -806,8 +789,11 @@ Status SqliteLogStore::InsertDisclosures(
     if (rc == SQLITE_OK) rc = BindText(stmt, 11, d.consent_ids);
     if (rc == SQLITE_OK) rc = BindText(stmt, 12, d.reason);
     if (rc == SQLITE_OK) {
-      rc = d.delivered ? BindBlob(stmt, 13, d.body)
-                       : sqlite3_bind_null(stmt, 13);
+      // Nothing withheld: the record's own (chained) bytes were delivered,
+      // so they are not stored a second time.
+      const bool verbatim = d.body == r.body;
+      rc = d.delivered && !verbatim ? BindBlob(stmt, 13, d.body)
+                                    : sqlite3_bind_null(stmt, 13);
     }
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE) {

@@ -14,11 +14,14 @@
 
 #include "common/status.h"
 #include "gateway/log/log_store.h"
+#include "gateway/log/sqlite_statement.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace samverkan::gateway {
+
+class RecordIndex;
 
 // A LogStore on one SQLite database file.
 //
@@ -51,6 +54,11 @@ class SqliteLogStore final : public LogStore {
     // Caps the database size in pages (of 4096 bytes), so tests can provoke
     // a full disk; Append then fails with ResourceExhausted.
     std::optional<int64_t> max_page_count;
+    // How many records may wait before the writer adds them to the event-id
+    // and participant indexes in one sorted pass (record_index.h). Larger
+    // writes less per event; the writer holds that many event ids in memory
+    // and queries by participant scan that many records at most.
+    size_t index_lag = 65536;
   };
 
   // Opens (and, unless read_only, creates) the log at `path`. A read-only
@@ -84,8 +92,8 @@ class SqliteLogStore final : public LogStore {
   StatusOr<std::vector<v1::RejectionCount>> CountRejections() override;
   Status ReadReplay(uint64_t from, size_t limit,
                     std::vector<StoredRecord>* out) override;
-  // Through records_by_participant, whose entries are in sequence order
-  // within one participant (the rowid is the index's last column).
+  // Through participant_index, whose entries are in sequence order within
+  // one participant, and the records not indexed yet.
   Status ReadParticipantRecords(std::string_view participant, uint64_t from,
                                 size_t limit,
                                 std::vector<StoredRecord>* out) override;
@@ -106,15 +114,13 @@ class SqliteLogStore final : public LogStore {
   struct DbCloser {
     void operator()(sqlite3* db) const;
   };
-  struct StmtFinalizer {
-    void operator()(sqlite3_stmt* stmt) const;
-  };
-  using Statement = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+  using Statement = sqlite::Statement;
 
   SqliteLogStore(std::string path, bool read_only, sqlite3* db);
 
   Status Configure(const Options& options);
   Status CreateSchema();
+  StatusOr<int64_t> ReadSchemaVersion();
   Status CheckSchema();
   Status Prepare(std::string_view sql, Statement* out);
   Status PrepareStatements();
@@ -158,6 +164,8 @@ class SqliteLogStore final : public LogStore {
   Statement recipient_head_;
   Statement upsert_projection_;
   Statement read_projections_;
+  // The writer's event-id and participant indexes; null when read-only.
+  std::unique_ptr<RecordIndex> index_;
   // Last recipient sequence per recipient, as committed; entries are loaded
   // on first use and the map is cleared whenever a commit fails.
   std::map<std::string, uint64_t, std::less<>> recipient_heads_;

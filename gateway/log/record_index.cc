@@ -1,0 +1,179 @@
+// The log's deferred event-id and participant indexes; see record_index.h
+// for why they are not maintained inside each group commit.
+#include "gateway/log/record_index.h"
+
+#include <utility>
+
+#include "gateway/log/sqlite_util.h"
+
+namespace samverkan::gateway {
+
+using sqlite::BindText;
+using sqlite::ClampToInt64;
+using sqlite::FromSqlite;
+using sqlite::ScopedReset;
+
+// WITHOUT ROWID: the key is the B-tree key, so an entry is stored once.
+// The views add the records not indexed yet; their WHERE is a rowid range,
+// so reading the tail never scans the whole log.
+const char RecordIndex::kSchema[] = R"sql(
+CREATE TABLE event_index(
+  event_id TEXT PRIMARY KEY,
+  sequence INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE participant_index(
+  participant_id TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  PRIMARY KEY(participant_id, sequence)
+) STRICT, WITHOUT ROWID;
+CREATE VIEW event_records(event_id, sequence) AS
+  SELECT event_id, sequence FROM event_index
+  UNION ALL
+  SELECT event_id, sequence FROM records
+  WHERE sequence > (SELECT value FROM meta WHERE key = 'indexed_through');
+CREATE VIEW participant_records(participant_id, sequence) AS
+  SELECT participant_id, sequence FROM participant_index
+  UNION ALL
+  SELECT participant_id, sequence FROM records
+  WHERE sequence > (SELECT value FROM meta WHERE key = 'indexed_through');
+INSERT INTO meta(key, value) VALUES ('indexed_through', 0);
+)sql";
+
+namespace {
+
+// Sorted before inserting, so each leaf page of an index is written once
+// per flush however many of its keys the flush adds.
+constexpr char kIndexEvents[] =
+    "INSERT INTO event_index(event_id, sequence) "
+    "SELECT event_id, sequence FROM records "
+    "WHERE sequence > ?1 AND sequence <= ?2 ORDER BY event_id";
+constexpr char kIndexParticipants[] =
+    "INSERT INTO participant_index(participant_id, sequence) "
+    "SELECT participant_id, sequence FROM records "
+    "WHERE sequence > ?1 AND sequence <= ?2 ORDER BY participant_id, sequence";
+constexpr char kSetIndexedThrough[] =
+    "UPDATE meta SET value = ?1 WHERE key = 'indexed_through'";
+constexpr char kFind[] = "SELECT sequence FROM event_index WHERE event_id = ?1";
+
+}  // namespace
+
+RecordIndex::RecordIndex(sqlite3* db, size_t lag)
+    : db_(db), lag_(lag == 0 ? 1 : lag) {}
+
+RecordIndex::~RecordIndex() = default;
+
+Status RecordIndex::Prepare() {
+  const std::pair<const char*, sqlite::Statement*> statements[] = {
+      {kFind, &find_},
+      {kIndexEvents, &index_events_},
+      {kIndexParticipants, &index_participants_},
+      {kSetIndexedThrough, &set_indexed_through_},
+  };
+  for (const auto& [sql, stmt] : statements) {
+    if (Status s = sqlite::Prepare(db_, sql, stmt); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
+Status RecordIndex::Load() {
+  // Built aside and swapped in only when complete: a failed reload must not
+  // leave the writer blind to ids it has logged.
+  sqlite::Statement stmt;
+  if (Status s = sqlite::Prepare(
+          db_, "SELECT value FROM meta WHERE key = 'indexed_through'", &stmt);
+      !s.ok()) {
+    return s;
+  }
+  int rc = sqlite3_step(stmt.get());
+  if (rc != SQLITE_ROW) {
+    return rc == SQLITE_DONE
+               ? DataLossError("the log's meta table has no indexed_through")
+               : FromSqlite(db_, rc, "reading indexed_through");
+  }
+  const auto indexed_through =
+      static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 0));
+  if (Status s = sqlite::Prepare(
+          db_, "SELECT event_id, sequence FROM records WHERE sequence > ?1",
+          &stmt);
+      !s.ok()) {
+    return s;
+  }
+  IdMap pending;
+  rc = sqlite3_bind_int64(stmt.get(), 1, ClampToInt64(indexed_through));
+  while (rc == SQLITE_OK && (rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    pending.emplace(sqlite::ColumnString(stmt.get(), 0),
+                    static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 1)));
+    rc = SQLITE_OK;
+  }
+  if (rc != SQLITE_DONE) {
+    return FromSqlite(db_, rc, "reading the records not indexed yet");
+  }
+  indexed_through_ = indexed_through;
+  pending_ = std::move(pending);
+  staged_.clear();
+  return OkStatus();
+}
+
+StatusOr<std::optional<uint64_t>> RecordIndex::Find(std::string_view event_id) {
+  if (auto it = pending_.find(event_id); it != pending_.end()) {
+    return std::optional<uint64_t>(it->second);
+  }
+  return sqlite::FindSequence(db_, find_.get(), event_id);
+}
+
+Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
+  if (staged_.contains(event_id)) {
+    return Status(
+        StatusCode::kAlreadyExists,
+        "event_id " + std::string(event_id) + " is repeated in the batch");
+  }
+  StatusOr<std::optional<uint64_t>> found = Find(event_id);
+  if (!found.ok()) return found.status();
+  if (found->has_value()) {
+    return Status(StatusCode::kAlreadyExists,
+                  "event_id " + std::string(event_id) +
+                      " is already in the log, at sequence " +
+                      std::to_string(**found));
+  }
+  staged_.emplace(event_id, sequence);
+  return OkStatus();
+}
+
+void RecordIndex::Commit() {
+  for (const auto& [event_id, sequence] : staged_) {
+    pending_.emplace(std::string(event_id), sequence);
+  }
+  staged_.clear();
+}
+
+Status RecordIndex::Flush(uint64_t head) {
+  if (head <= indexed_through_) return OkStatus();
+  Status s = sqlite::Exec(db_, "BEGIN IMMEDIATE");
+  for (sqlite3_stmt* stmt : {index_events_.get(), index_participants_.get()}) {
+    if (!s.ok()) break;
+    ScopedReset reset(stmt);
+    int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(indexed_through_));
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(head));
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) s = FromSqlite(db_, rc, "indexing records");
+  }
+  if (s.ok()) {
+    sqlite3_stmt* stmt = set_indexed_through_.get();
+    ScopedReset reset(stmt);
+    int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(head));
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) s = FromSqlite(db_, rc, "moving indexed_through");
+  }
+  if (s.ok()) s = sqlite::Exec(db_, "COMMIT");
+  if (!s.ok()) {
+    if (!sqlite3_get_autocommit(db_)) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    return s;
+  }
+  indexed_through_ = head;
+  pending_.clear();
+  return OkStatus();
+}
+
+}  // namespace samverkan::gateway

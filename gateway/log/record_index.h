@@ -1,0 +1,93 @@
+// The log's lookups by event id (idempotency) and by participant (timeline,
+// disclosure report), kept off the commit path.
+//
+// A random-keyed B-tree index on `records` makes every group commit dirty
+// nearly every leaf page of it, and WAL writes each dirty page twice, so the
+// bytes written per event grew with the log (docs/BENCHMARKS.md). Instead,
+// records are appended with no such index, and every `lag` records the
+// writer adds the new ones to `event_index` and `participant_index` in one
+// sorted pass, in its own transaction that also moves `indexed_through` in
+// `meta`. Until then the writer finds recent event ids in memory, and
+// queries read the unindexed tail through the views `event_records` and
+// `participant_records`. See log_format.md.
+#ifndef SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_
+#define SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/status.h"
+#include "gateway/log/sqlite_statement.h"
+
+struct sqlite3;
+
+namespace samverkan::gateway {
+
+class RecordIndex {
+ public:
+  // The schema objects, created with the log (and by the upgrade from
+  // schema version 2).
+  static const char kSchema[];
+
+  // `db` is the writer's connection; not owned, it must outlive this object.
+  // `lag` is how many records may wait for the index.
+  RecordIndex(sqlite3* db, size_t lag);
+  RecordIndex(const RecordIndex&) = delete;
+  RecordIndex& operator=(const RecordIndex&) = delete;
+  ~RecordIndex();
+
+  Status Prepare();
+  // Reads indexed_through and the event ids of the records after it; called
+  // at open and whenever the file may have changed behind the writer's back.
+  Status Load();
+
+  // The sequence of the logged record carrying event_id, if any.
+  StatusOr<std::optional<uint64_t>> Find(std::string_view event_id);
+
+  // Inside the open append transaction: AlreadyExists when event_id is
+  // logged or already staged by this batch. The view must stay valid until
+  // Commit or Discard.
+  Status Stage(std::string_view event_id, uint64_t sequence);
+  // After COMMIT the staged ids are logged; after a failure they never were.
+  void Commit();
+  void Discard() { staged_.clear(); }
+
+  // Whether enough records wait for the index to be worth a Flush.
+  bool Due() const { return pending_.size() >= lag_; }
+  // Indexes every record up to `head` in its own transaction (none may be
+  // open). On error nothing changes and a later Flush retries.
+  Status Flush(uint64_t head);
+
+  uint64_t indexed_through() const { return indexed_through_; }
+  size_t pending() const { return pending_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using IdMap =
+      std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>>;
+
+  sqlite3* const db_;
+  const size_t lag_;
+  sqlite::Statement find_;
+  sqlite::Statement index_events_;
+  sqlite::Statement index_participants_;
+  sqlite::Statement set_indexed_through_;
+  uint64_t indexed_through_ = 0;
+  // Committed records after indexed_through_, by event id.
+  IdMap pending_;
+  // This batch's, until it commits; the views point into the batch.
+  std::unordered_map<std::string_view, uint64_t> staged_;
+};
+
+}  // namespace samverkan::gateway
+
+#endif  // SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_

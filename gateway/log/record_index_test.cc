@@ -1,0 +1,324 @@
+// The deferred event-id and participant indexes (record_index.h), through
+// SqliteLogStore with a small lag so that every test crosses the boundary
+// between indexed records and the tail: lookups, duplicates, reopen, readers
+// in another connection, the upgrade of a version-2 log, and disclosures
+// whose body is the record's own.
+#include "gateway/log/record_index.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/log/sqlite_log_store.h"
+#include "gateway/log/test_util.h"
+#include "gateway/log/verifier.h"
+
+namespace samverkan::gateway {
+namespace {
+
+using testing::MakeBatch;
+using testing::MakeRecord;
+using testing::TempDir;
+
+constexpr int64_t kT0 = 1795000000000000;
+constexpr size_t kLag = 5;
+
+std::unique_ptr<SqliteLogStore> Open(const std::string& path,
+                                     bool read_only = false) {
+  SqliteLogStore::Options options;
+  options.read_only = read_only;
+  options.index_lag = kLag;
+  auto store = SqliteLogStore::Open(path, options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+int64_t QueryInt(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  int64_t value = -1;
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+// Sequences of the records about `participant`, as the store reads them.
+std::vector<uint64_t> ParticipantSequences(LogStore& store,
+                                           const std::string& participant,
+                                           uint64_t from = 1) {
+  std::vector<StoredRecord> records;
+  EXPECT_TRUE(
+      store.ReadParticipantRecords(participant, from, 1000, &records).ok());
+  std::vector<uint64_t> out;
+  for (const StoredRecord& r : records) {
+    EXPECT_EQ(r.participant_id, participant);
+    out.push_back(r.sequence);
+  }
+  return out;
+}
+
+// MakeRecord(n) is about p-<1000 + n % 7>; the expected sequences of one.
+std::vector<uint64_t> Expected(int participant_mod, int last, uint64_t from) {
+  std::vector<uint64_t> out;
+  for (int n = 1; n <= last; ++n) {
+    if (n % 7 == participant_mod && static_cast<uint64_t>(n) >= from) {
+      out.push_back(n);
+    }
+  }
+  return out;
+}
+
+class RecordIndexTest : public ::testing::Test {
+ protected:
+  std::string Path() const { return dir_.File("log.sqlite"); }
+  int64_t IndexedThrough() const {
+    return QueryInt(Path(),
+                    "SELECT value FROM meta WHERE key = 'indexed_through'");
+  }
+  TempDir dir_;
+};
+
+TEST_F(RecordIndexTest, RecordsAreIndexedInPassesOfLagRecords) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(MakeBatch(1, 4), kT0).ok());
+  EXPECT_EQ(IndexedThrough(), 0);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 0);
+  // The fifth record makes the lag; the flush takes everything committed.
+  ASSERT_TRUE(store->Append(MakeBatch(5, 3), kT0 + 1).ok());
+  EXPECT_EQ(IndexedThrough(), 7);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 7);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"), 7);
+  ASSERT_TRUE(store->Append(MakeBatch(8, 2), kT0 + 2).ok());
+  EXPECT_EQ(IndexedThrough(), 7);
+}
+
+TEST_F(RecordIndexTest, EventsAreFoundOnBothSidesOfTheBoundary) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(MakeBatch(1, 6), kT0).ok());  // indexed
+  ASSERT_TRUE(store->Append(MakeBatch(7, 3), kT0).ok());  // tail
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  for (LogStore* s : {static_cast<LogStore*>(store.get()),
+                      static_cast<LogStore*>(reader.get())}) {
+    for (int n : {1, 6, 7, 9}) {
+      auto found = s->FindEvent("evt-" + std::to_string(n));
+      ASSERT_TRUE(found.ok());
+      ASSERT_TRUE(found->has_value()) << n;
+      EXPECT_EQ(**found, static_cast<uint64_t>(n));
+    }
+    auto missing = s->FindEvent("evt-10");
+    ASSERT_TRUE(missing.ok());
+    EXPECT_FALSE(missing->has_value());
+  }
+}
+
+TEST_F(RecordIndexTest, DuplicatesAreRefusedWhereverTheFirstCopyIs) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(MakeBatch(1, 6), kT0).ok());  // indexed
+  ASSERT_TRUE(store->Append(MakeBatch(7, 2), kT0).ok());  // tail
+  const struct {
+    const char* where;
+    std::vector<int> batch;
+  } kRows[] = {
+      {"indexed", {9, 2}},
+      {"tail", {9, 8}},
+      {"same batch", {9, 10, 9}},
+  };
+  for (const auto& row : kRows) {
+    Batch b;
+    for (int n : row.batch) b.records.push_back(MakeRecord(n));
+    auto failed = store->Append(b, kT0 + 1);
+    ASSERT_FALSE(failed.ok()) << row.where;
+    EXPECT_EQ(failed.status().code(), StatusCode::kAlreadyExists) << row.where;
+    // Nothing of the failed batch is remembered as logged.
+    auto nine = store->FindEvent("evt-9");
+    ASSERT_TRUE(nine.ok());
+    EXPECT_FALSE(nine->has_value()) << row.where;
+  }
+  auto head = store->Append(MakeBatch(9, 1), kT0 + 2);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->sequence, 9u);
+}
+
+TEST_F(RecordIndexTest, ReopenedWriterRemembersTheTail) {
+  {
+    auto store = Open(Path());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Append(MakeBatch(1, 6), kT0).ok());
+    ASSERT_TRUE(store->Append(MakeBatch(7, 3), kT0).ok());
+  }
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  Batch again;
+  again.records = {MakeRecord(8)};
+  auto failed = store->Append(again, kT0 + 1);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), StatusCode::kAlreadyExists);
+  auto found = store->FindEvent("evt-8");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ(**found, 8u);
+  // The next flush indexes the reopened tail too, exactly once.
+  ASSERT_TRUE(store->Append(MakeBatch(10, 2), kT0 + 2).ok());
+  EXPECT_EQ(IndexedThrough(), 11);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 11);
+}
+
+TEST_F(RecordIndexTest, ParticipantRecordsSpanIndexAndTailInOrder) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  for (int first = 1; first <= 31; first += 3) {
+    ASSERT_TRUE(store->Append(MakeBatch(first, 3), kT0).ok());
+  }
+  const int last = 33;
+  ASSERT_GT(IndexedThrough(), 0);
+  ASSERT_LT(IndexedThrough(), last);
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  for (LogStore* s : {static_cast<LogStore*>(store.get()),
+                      static_cast<LogStore*>(reader.get())}) {
+    for (int mod = 0; mod < 7; ++mod) {
+      const std::string participant = "p-" + std::to_string(1000 + mod);
+      EXPECT_EQ(ParticipantSequences(*s, participant), Expected(mod, last, 1))
+          << participant;
+      EXPECT_EQ(ParticipantSequences(*s, participant, 20),
+                Expected(mod, last, 20))
+          << participant;
+    }
+  }
+}
+
+TEST_F(RecordIndexTest, DisclosureOfTheWholeRecordReadsBackTheRecordsBytes) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  Batch batch = MakeBatch(1, 2);
+  Disclosure whole;
+  whole.record_index = 0;
+  whole.recipient = "af";
+  whole.delivered = true;
+  whole.body = batch.records[0].body;
+  Disclosure redacted = whole;
+  redacted.record_index = 1;
+  redacted.body = "redacted";
+  Disclosure withheld = whole;
+  withheld.recipient = "fk";
+  withheld.delivered = false;
+  withheld.body.clear();
+  batch.disclosures = {whole, redacted, withheld};
+  ASSERT_TRUE(store->Append(batch, kT0).ok());
+  // Stored once: the whole record's bytes are not repeated in the row.
+  EXPECT_EQ(
+      QueryInt(Path(), "SELECT count(*) FROM disclosures WHERE body IS NULL"),
+      2);
+  std::vector<StoredDisclosure> out;
+  ASSERT_TRUE(store->ReadDeliveries("af", 0, 10, &out).ok());
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].body, batch.records[0].body);
+  EXPECT_EQ(out[1].body, "redacted");
+  ASSERT_TRUE(store->ReadDisclosures("p-1001", 0, 10, &out).ok());
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].body, batch.records[0].body);
+  EXPECT_EQ(out[1].recipient, "fk");
+  EXPECT_EQ(out[1].body, "");
+}
+
+// The version-2 schema as it was created, to prove the upgrade on a real
+// file rather than on a description of one.
+constexpr char kVersion2Schema[] = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value ANY NOT NULL) STRICT;
+CREATE TABLE records(
+  sequence INTEGER PRIMARY KEY, recorded_at_us INTEGER NOT NULL,
+  kind INTEGER NOT NULL, event_id TEXT NOT NULL UNIQUE,
+  participant_id TEXT NOT NULL, source_organisation TEXT NOT NULL,
+  payload_type TEXT NOT NULL, body BLOB NOT NULL, prev_hash BLOB NOT NULL,
+  hash BLOB NOT NULL, replay INTEGER NOT NULL DEFAULT 0) STRICT;
+CREATE INDEX records_by_participant ON records(participant_id);
+CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
+CREATE TABLE disclosures(
+  id INTEGER PRIMARY KEY, log_sequence INTEGER NOT NULL,
+  decided_at_us INTEGER NOT NULL, participant_id TEXT NOT NULL,
+  payload_type TEXT NOT NULL, source_organisation TEXT NOT NULL,
+  recipient TEXT NOT NULL, delivered INTEGER NOT NULL,
+  recipient_sequence INTEGER, categories TEXT NOT NULL,
+  withheld_categories TEXT NOT NULL, consent_ids TEXT NOT NULL,
+  reason TEXT NOT NULL, body BLOB) STRICT;
+CREATE UNIQUE INDEX deliveries_by_recipient
+  ON disclosures(recipient, recipient_sequence)
+  WHERE recipient_sequence IS NOT NULL;
+CREATE INDEX disclosures_by_record ON disclosures(log_sequence);
+CREATE TABLE audit(
+  id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL,
+  peer_organisation TEXT NOT NULL, event_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL, payload_type TEXT NOT NULL,
+  code INTEGER NOT NULL, message TEXT NOT NULL) STRICT;
+CREATE INDEX audit_by_code ON audit(code);
+CREATE TABLE projections(
+  key TEXT PRIMARY KEY, at_sequence INTEGER NOT NULL, state BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('schema_version', 2);
+)sql";
+
+TEST_F(RecordIndexTest, VersionTwoLogIsUpgradedInPlaceWithItsChain) {
+  // Records written by today's store, then moved into a version-2 file
+  // exactly as they are (the chain does not depend on the schema).
+  const std::string source = dir_.File("source.sqlite");
+  LogHead written;
+  {
+    auto store = Open(source);
+    ASSERT_NE(store, nullptr);
+    auto head = store->Append(MakeBatch(1, 9), kT0);
+    ASSERT_TRUE(head.ok());
+    written = *head;
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  const std::string copy = std::string(kVersion2Schema) + "ATTACH '" + source +
+                           "' AS source; INSERT INTO records SELECT * FROM "
+                           "source.records; DETACH source;";
+  ASSERT_EQ(sqlite3_exec(db, copy.c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  // A reader may not see a file the gateway has not upgraded yet.
+  SqliteLogStore::Options read_only;
+  read_only.read_only = true;
+  auto early = SqliteLogStore::Open(Path(), read_only);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(early.status().message().find("version 2"), std::string::npos);
+
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(
+      QueryInt(Path(), "SELECT value FROM meta WHERE key = 'schema_version'"),
+      3);
+  EXPECT_EQ(IndexedThrough(), 9);
+  auto head = store->Head();
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->sequence, written.sequence);
+  EXPECT_EQ(head->hash, written.hash);
+  auto verdict = VerifyChain(*store, 1, 100);
+  ASSERT_TRUE(verdict.ok());
+  EXPECT_TRUE(verdict->ok) << verdict->message;
+  Batch again;
+  again.records = {MakeRecord(4)};
+  EXPECT_EQ(store->Append(again, kT0 + 1).status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(ParticipantSequences(*store, "p-1002"), Expected(2, 9, 1));
+  auto next = store->Append(MakeBatch(10, 1), kT0 + 2);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->sequence, 10u);
+}
+
+}  // namespace
+}  // namespace samverkan::gateway
