@@ -53,6 +53,7 @@ constexpr char kIndexParticipants[] =
     "WHERE sequence > ?1 AND sequence <= ?2 ORDER BY participant_id, sequence";
 constexpr char kSetIndexedThrough[] =
     "UPDATE meta SET value = ?1 WHERE key = 'indexed_through'";
+constexpr size_t kMaxAbsent = 1 << 16;
 constexpr char kFind[] = "SELECT sequence FROM event_index WHERE event_id = ?1";
 
 }  // namespace
@@ -111,6 +112,7 @@ Status RecordIndex::Load() {
   indexed_through_ = indexed_through;
   pending_ = std::move(pending);
   staged_.clear();
+  absent_.clear();
   return OkStatus();
 }
 
@@ -118,7 +120,13 @@ StatusOr<std::optional<uint64_t>> RecordIndex::Find(std::string_view event_id) {
   if (auto it = pending_.find(event_id); it != pending_.end()) {
     return std::optional<uint64_t>(it->second);
   }
-  return sqlite::FindSequence(db_, find_.get(), event_id);
+  StatusOr<std::optional<uint64_t>> found =
+      sqlite::FindSequence(db_, find_.get(), event_id);
+  // Bounded for a caller that looks up ids and never appends them.
+  if (found.ok() && !found->has_value() && absent_.size() < kMaxAbsent) {
+    absent_.emplace(event_id);
+  }
+  return found;
 }
 
 Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
@@ -126,6 +134,10 @@ Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
     return Status(
         StatusCode::kAlreadyExists,
         "event_id " + std::string(event_id) + " is repeated in the batch");
+  }
+  if (absent_.contains(event_id) && !pending_.contains(event_id)) {
+    staged_.emplace(event_id, sequence);
+    return OkStatus();
   }
   StatusOr<std::optional<uint64_t>> found = Find(event_id);
   if (!found.ok()) return found.status();
@@ -144,6 +156,7 @@ void RecordIndex::Commit() {
     pending_.emplace(std::string(event_id), sequence);
   }
   staged_.clear();
+  absent_.clear();
 }
 
 Status RecordIndex::Flush(uint64_t head) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/status.h"
 #include "gateway/log/sqlite_statement.h"
@@ -45,7 +46,10 @@ class RecordIndex {
   // at open and whenever the file may have changed behind the writer's back.
   Status Load();
 
-  // The sequence of the logged record carrying event_id, if any.
+  // The sequence of the logged record carrying event_id, if any. An id not
+  // found is remembered until the next Commit, so that appending it right
+  // after this lookup (the gateway's idempotency stage, then its commit)
+  // searches the index once, not twice.
   StatusOr<std::optional<uint64_t>> Find(std::string_view event_id);
 
   // Inside the open append transaction: AlreadyExists when event_id is
@@ -54,7 +58,10 @@ class RecordIndex {
   Status Stage(std::string_view event_id, uint64_t sequence);
   // After COMMIT the staged ids are logged; after a failure they never were.
   void Commit();
-  void Discard() { staged_.clear(); }
+  void Discard() {
+    staged_.clear();
+    absent_.clear();
+  }
 
   // Whether enough records wait for the index to be worth a Flush.
   bool Due() const { return pending_.size() >= lag_; }
@@ -86,6 +93,10 @@ class RecordIndex {
   IdMap pending_;
   // This batch's, until it commits; the views point into the batch.
   std::unordered_map<std::string_view, uint64_t> staged_;
+  // Ids looked up and not logged since the last commit. Only an append adds
+  // ids to the log, and every append goes through Stage, so none of these
+  // can have been logged meanwhile except through staged_.
+  std::unordered_set<std::string, Hash, std::equal_to<>> absent_;
 };
 
 }  // namespace samverkan::gateway

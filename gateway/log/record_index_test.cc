@@ -145,9 +145,16 @@ TEST_F(RecordIndexTest, DuplicatesAreRefusedWhereverTheFirstCopyIs) {
     ASSERT_TRUE(nine.ok());
     EXPECT_FALSE(nine->has_value()) << row.where;
   }
+  // Looked up and found absent just before, as the gateway does: appended
+  // once, refused the second time.
   auto head = store->Append(MakeBatch(9, 1), kT0 + 2);
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->sequence, 9u);
+  ASSERT_TRUE(store->FindEvent("evt-10").ok());
+  Batch again;
+  again.records = {MakeRecord(10), MakeRecord(9)};
+  EXPECT_EQ(store->Append(again, kT0 + 3).status().code(),
+            StatusCode::kAlreadyExists);
 }
 
 TEST_F(RecordIndexTest, ReopenedWriterRemembersTheTail) {
