@@ -62,6 +62,7 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
                                                "max_batch",
                                                "max_queue",
                                                "max_queue_bytes",
+                                               "index_lag",
                                                "schema_version",
                                                "rule_set_file",
                                                "shadow_rule_set_file",
@@ -91,6 +92,7 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
         ReadCount(*gateway, "max_batch", &c.max_batch),
         ReadCount(*gateway, "max_queue", &c.max_queue),
         ReadCount(*gateway, "max_queue_bytes", &c.max_queue_bytes),
+        ReadCount(*gateway, "index_lag", &c.index_lag),
         ReadCount(*gateway, "schema_version", &c.schema_version)}) {
     if (!s.ok()) return s;
   }

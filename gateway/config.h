@@ -39,6 +39,9 @@ struct GatewayConfig {
   // beyond either, submissions are answered RETRY_LATER (backpressure).
   uint32_t max_queue = 8192;
   uint32_t max_queue_bytes = 64u << 20;
+  // Records appended before the log's event-id and participant indexes take
+  // them in, in one sorted pass (gateway/log/record_index.h).
+  uint32_t index_lag = 65536;
   uint32_t schema_version = 1;
   // How often subscribers hear the latest delivery number.
   uint32_t heartbeat_interval_ms = 1000;

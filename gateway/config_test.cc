@@ -13,6 +13,7 @@ data_dir = "/var/lib/samverkan"
 ingress_endpoint = "tcp://127.0.0.1:0"
 max_batch = 512
 max_queue = 4096
+index_lag = 1000
 rule_set_file = "rules/rules-2026.1.toml"
 heartbeat_interval_ms = 250
 metrics_listen = "127.0.0.1:9464"
@@ -23,6 +24,7 @@ metrics_listen = "127.0.0.1:9464"
   EXPECT_EQ(c->max_batch, 512u);
   EXPECT_EQ(c->max_queue, 4096u);
   EXPECT_EQ(c->max_queue_bytes, 64u << 20);
+  EXPECT_EQ(c->index_lag, 1000u);
   EXPECT_EQ(c->max_event_bytes, 64u * 1024);
   EXPECT_EQ(c->LogPath(), "/var/lib/samverkan/log.sqlite");
   EXPECT_EQ(c->rule_set_file, "rules/rules-2026.1.toml");

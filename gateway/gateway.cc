@@ -62,7 +62,9 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
     return FailedPreconditionError("cannot create data_dir " + c.data_dir +
                                    ": " + ec.message());
   }
-  auto writer = SqliteLogStore::Open(c.LogPath());
+  SqliteLogStore::Options writer_options;
+  writer_options.index_lag = c.index_lag;
+  auto writer = SqliteLogStore::Open(c.LogPath(), writer_options);
   if (!writer.ok()) return writer.status();
   g->writer_ = std::move(*writer);
   SqliteLogStore::Options read_only;

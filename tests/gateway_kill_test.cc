@@ -39,6 +39,7 @@ constexpr size_t kWindow = 300;
 // again: their duplicate replies must repeat the sequences already given.
 constexpr int kRecheckAfterRestart = 100;
 constexpr auto kReplyTimeout = 30s;
+constexpr uint32_t kIndexLag = 777;
 
 // Kills happen after a random number of acknowledgements in each of these
 // ranges, so they fall early, in the middle and late in the stream.
@@ -73,6 +74,9 @@ TEST(GatewayKillTest, EveryAcknowledgedEventSurvivesRepeatedSigkill) {
   GatewayFixtureOptions options;
   options.parties = {{kRegion, v1::REGION_PSYCHIATRY, {v1::PUBLISHER}},
                      {kOperator, v1::PARTY_KIND_UNSPECIFIED, {v1::OPERATOR}}};
+  // The log's indexes take records in every kIndexLag of them, so kills also
+  // land between an append and the index pass after it.
+  options.index_lag = kIndexLag;
   auto created = GatewayFixture::Create(options);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   GatewayFixture& gateway = **created;
@@ -92,12 +96,14 @@ TEST(GatewayKillTest, EveryAcknowledgedEventSurvivesRepeatedSigkill) {
   const uint64_t base = setup.sequences.back();
 
   std::vector<std::string> bytes(kEvents);
+  std::vector<std::string> ids(kEvents);
   std::unordered_map<std::string, int> index_of;
   for (int i = 0; i < kEvents; ++i) {
     // About participant p-1001, like the setup; distinct contents.
     v1::Envelope e = gateway::testing::MakeEnvelope(kRegion);
     e.mutable_health_deteriorated()->set_expected_duration_days(i);
     bytes[i] = e.SerializeAsString();
+    ids[i] = e.event_id();
     index_of[e.event_id()] = i;
   }
 
@@ -264,6 +270,29 @@ TEST(GatewayKillTest, EveryAcknowledgedEventSurvivesRepeatedSigkill) {
     }
   }
   EXPECT_EQ(not_once, 0);
+
+  // The lookups agree with the records, on both sides of the last index
+  // pass: idempotency by event id, and the participant's timeline.
+  int not_found = 0;
+  for (int i = 0; i < kEvents; i += 7) {
+    auto found = log.FindEvent(ids[i]);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    if (found->value_or(0) != sequence_of[i] && ++not_found <= 10) {
+      ADD_FAILURE() << "event " << i << " found at " << found->value_or(0)
+                    << ", acknowledged at " << sequence_of[i];
+    }
+  }
+  EXPECT_EQ(not_found, 0);
+  size_t timeline = 0;
+  for (uint64_t from = 1;; from = chunk.back().sequence + 1) {
+    Status read = log.ReadParticipantRecords("p-1001", from, 1000, &chunk);
+    ASSERT_TRUE(read.ok()) << read.ToString();
+    if (chunk.empty()) break;
+    for (const gateway::StoredRecord& r : chunk) {
+      EXPECT_EQ(r.sequence, ++timeline);
+    }
+  }
+  EXPECT_EQ(timeline, base + kEvents);
 
   auto chain = gateway::VerifyChain(log, 1, base + kEvents);
   ASSERT_TRUE(chain.ok()) << chain.status().ToString();

@@ -43,10 +43,11 @@ Status AgencySystem::StartAll() {
 }
 
 StatusOr<std::unique_ptr<GatewayFixture>> StartSystemGateway(
-    const std::string& clock_date) {
+    const std::string& clock_date, std::optional<uint32_t> index_lag) {
   GatewayFixtureOptions options;
   options.parties = AllAgencyParties();
   options.clock_date = clock_date;
+  options.index_lag = index_lag;
   auto fixture = GatewayFixture::Create(options);
   if (!fixture.ok()) return fixture.status();
   if (Status s = (*fixture)->Start(); !s.ok()) return s;

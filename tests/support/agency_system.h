@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,9 +56,10 @@ class AgencySystem {
 
 // A gateway for the whole system: every agency a publisher, the
 // municipality also coordinating, an operator key, "now" read from a clock
-// file set to `clock_date`; started.
+// file set to `clock_date`; started. `index_lag` unset: the gateway's own.
 StatusOr<std::unique_ptr<GatewayFixture>> StartSystemGateway(
-    const std::string& clock_date);
+    const std::string& clock_date,
+    std::optional<uint32_t> index_lag = std::nullopt);
 
 // The deliveries of an inbox file (samverkan-inbox's format), in file order.
 std::vector<v1::Delivery> ReadInbox(const std::string& path);

@@ -117,6 +117,9 @@ Status GatewayFixture::WriteFiles() {
   if (options_.max_queue) {
     config += "max_queue = " + std::to_string(*options_.max_queue) + "\n";
   }
+  if (options_.index_lag) {
+    config += "index_lag = " + std::to_string(*options_.index_lag) + "\n";
+  }
   config += "rule_set_file = " +
             quoted(options_.rule_set_file.empty()
                        ? std::string(SAMVERKAN_RULES_DIR) + "/rules-2026.1.toml"
