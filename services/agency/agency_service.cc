@@ -24,6 +24,9 @@ namespace samverkan::agency {
 namespace {
 
 constexpr size_t kLinesPerTake = 512;
+// Deliveries taken per stream per turn; between slices the sender gets a
+// turn, so a long backlog does not hold back what the agency publishes.
+constexpr size_t kDeliveriesPerTurn = 512;
 
 // Where a line's occurred_at comes from when it has none.
 StatusOr<std::function<int64_t()>> NowSource(const std::string& clock_file) {
@@ -136,8 +139,10 @@ Status RunAgencyService(const ServiceOptions& options,
     }
   }
 
+  // Set while a stream had a full slice waiting: no pause before the next.
+  bool behind = false;
   while (!stop.load()) {
-    bool busy = false;
+    bool busy = behind;
     if (reader) {
       auto lines = reader->ReadAvailable(kLinesPerTake);
       if (!lines.ok()) return lines.status();
@@ -153,8 +158,11 @@ Status RunAgencyService(const ServiceOptions& options,
     }
     const auto wait = std::chrono::milliseconds(busy ? 0 : 20);
     if (Status s = sender.Step(wait); !s.ok()) return s;
+    behind = false;
     for (auto& stream : streams) {
-      if (Status s = stream->Poll(wait); !s.ok()) return s;
+      auto taken = stream->Poll(wait, kDeliveriesPerTurn);
+      if (!taken.ok()) return taken.status();
+      if (*taken == kDeliveriesPerTurn) behind = true;
     }
     if (options.once && (!reader || reader->drained()) && sender.idle()) {
       auto pending = (*outbox)->PendingCount();

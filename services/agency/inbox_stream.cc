@@ -14,15 +14,19 @@ StatusOr<std::unique_ptr<InboxStream>> InboxStream::Open(
                       std::move(keypair), std::move(handle)));
 }
 
-Status InboxStream::Poll(std::chrono::milliseconds wait) {
-  bool wrote = false;
+StatusOr<size_t> InboxStream::Poll(std::chrono::milliseconds wait,
+                                   size_t max_deliveries) {
+  size_t taken = 0;
   for (auto d = subscription_.Next(wait); d;
        d = subscription_.Next(std::chrono::milliseconds(0))) {
     if (Status s = handle_(stream_, *d); !s.ok()) return s;
     if (Status s = inbox_->Append(*d); !s.ok()) return s;
-    wrote = true;
+    if (++taken >= max_deliveries) break;
   }
-  return wrote ? inbox_->Sync() : OkStatus();
+  if (taken > 0) {
+    if (Status s = inbox_->Sync(); !s.ok()) return s;
+  }
+  return taken;
 }
 
 }  // namespace samverkan::agency

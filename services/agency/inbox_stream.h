@@ -34,8 +34,11 @@ class InboxStream {
   InboxStream(const InboxStream&) = delete;
   InboxStream& operator=(const InboxStream&) = delete;
 
-  // Takes what arrived, waiting up to `wait` for the first.
-  Status Poll(std::chrono::milliseconds wait);
+  // Takes what arrived, at most `max_deliveries`, waiting up to `wait` for
+  // the first; returns how many it took. The cap is what lets a service far
+  // behind on its stream (back after a stretch offline) publish between
+  // slices of the backlog instead of after all of it.
+  StatusOr<size_t> Poll(std::chrono::milliseconds wait, size_t max_deliveries);
   uint64_t last() const { return inbox_->last(); }
 
  private:
