@@ -2,6 +2,8 @@
 // disclosure report, so they are written for a person.
 #include "gateway/disclosure_planner.h"
 
+#include <algorithm>
+
 #include "gateway/consent/redactor.h"
 
 namespace samverkan::gateway {
@@ -11,6 +13,16 @@ std::string JoinCategories(const std::set<v1::DataCategory>& categories) {
   for (v1::DataCategory c : categories) {
     if (!out.empty()) out += ",";
     out += v1::DataCategory_Name(c);
+  }
+  return out;
+}
+
+std::string JoinCategories(CategoryMask categories) {
+  std::string out;
+  for (int c = 0; c <= v1::DataCategory_MAX; ++c) {
+    if ((categories >> c & 1) == 0 || !v1::DataCategory_IsValid(c)) continue;
+    if (!out.empty()) out += ",";
+    out += v1::DataCategory_Name(static_cast<v1::DataCategory>(c));
   }
   return out;
 }
@@ -51,28 +63,51 @@ void DisclosurePlanner::Decide(const v1::Envelope& e, size_t record_index,
   const Plan* plan = state_->plans().OpenPlan(e.participant_id());
   if (plan == nullptr) return;
   const CivilDate today = state_->Today();
+  // Recipients with the same permission get the same redaction, and most
+  // recipients of an event have the same permission: each distinct one is
+  // redacted and serialised once per event, the others copy its decision.
+  struct Done {
+    CategoryMask permitted;
+    size_t disclosure;  // index into *out
+  };
+  std::vector<Done> done;
+  v1::Envelope redacted;
   for (const v1::PlanParty& party : plan->parties) {
     const std::string& recipient = party.organisation();
     if (recipient == e.source_organisation()) continue;
-    Permission permission = state_->consents().Permitted(
+    const CategoryMask permitted = state_->consents().PermittedMask(
         e.participant_id(), e.source_organisation(), recipient,
         v1::COORDINATION, today);
-    v1::Envelope redacted;
-    RedactionResult result = Redact(e, permission.categories, &redacted);
+    auto same = std::find_if(done.begin(), done.end(), [&](const Done& x) {
+      return x.permitted == permitted;
+    });
+    const size_t index = out->size();
     Disclosure& d = out->emplace_back();
     d.record_index = record_index;
     d.recipient = recipient;
-    // An event with no fields set still tells its type: it goes to whoever
-    // may see anything of this participant from this source.
-    d.delivered = result.any_payload_field ||
-                  (result.withheld.empty() && !permission.categories.empty());
-    d.categories = JoinCategories(result.disclosed);
-    d.withheld_categories = JoinCategories(result.withheld);
+    if (same != done.end()) {
+      const Disclosure& first = (*out)[same->disclosure];
+      d.delivered = first.delivered;
+      d.categories = first.categories;
+      d.withheld_categories = first.withheld_categories;
+      d.body = first.body;
+    } else {
+      const RedactionMasks result = RedactByMask(e, permitted, &redacted);
+      // An event with no fields set still tells its type: it goes to whoever
+      // may see anything of this participant from this source.
+      d.delivered =
+          result.any_payload_field || (result.withheld == 0 && permitted != 0);
+      d.categories = JoinCategories(result.disclosed);
+      d.withheld_categories = JoinCategories(result.withheld);
+      if (d.delivered) redacted.SerializeToString(&d.body);
+      done.push_back({permitted, index});
+    }
     if (d.delivered) {
-      d.consent_ids = Join(permission.consent_ids);
-      d.body = redacted.SerializeAsString();
+      d.consent_ids = Join(state_->consents().CitedConsents(
+          e.participant_id(), e.source_organisation(), recipient,
+          v1::COORDINATION, today, permitted));
       d.reason = "COORDINATION, under consent " + d.consent_ids;
-      if (!result.withheld.empty()) {
+      if (!d.withheld_categories.empty()) {
         d.reason += "; withheld: " + d.withheld_categories;
       }
     } else {

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "gateway/consent/category_mask.h"
 #include "gateway/log/log_store.h"
 #include "gateway/participant_state.h"
 
@@ -30,6 +31,9 @@ class DisclosurePlanner {
 // "HEALTH_STATUS,PLAN": how categories and consent ids are stored in a
 // Disclosure, and back.
 std::string JoinCategories(const std::set<v1::DataCategory>& categories);
+// The same for a mask; bit 0 (UNSPECIFIED) is named, as FromCategoryMask keeps
+// it.
+std::string JoinCategories(CategoryMask categories);
 std::vector<std::string> SplitList(const std::string& csv);
 std::set<v1::DataCategory> ParseCategories(const std::string& csv);
 

@@ -173,7 +173,7 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   return replies;
 }
 
-void Pipeline::Commit(const Batch& batch, int64_t now,
+void Pipeline::Commit(Batch& batch, int64_t now,
                       const std::vector<long>& record_of,
                       std::vector<v1::SubmitReply>& replies) {
   std::vector<uint64_t> recipient_sequences;
@@ -206,15 +206,19 @@ void Pipeline::Commit(const Batch& batch, int64_t now,
     // failed commit counts nothing.
     std::map<std::string, uint64_t> delivered;
     std::map<std::string, uint64_t> withheld;
+    // The batch is durable and is not read again: what the deliveries need
+    // of the disclosures is moved, not copied.
+    deliveries_.reserve(batch.disclosures.size());
     for (size_t i = 0; i < batch.disclosures.size(); ++i) {
-      const Disclosure& d = batch.disclosures[i];
+      Disclosure& d = batch.disclosures[i];
       (d.delivered ? delivered : withheld)[d.recipient]++;
       if (!d.delivered) continue;
       const NewRecord& r = batch.records[d.record_index];
-      deliveries_.push_back({d.recipient, r.participant_id,
-                             r.source_organisation, d.categories,
+      deliveries_.push_back({std::move(d.recipient), r.participant_id,
+                             r.source_organisation, std::move(d.categories),
                              recipient_sequences[i], first + d.record_index,
-                             d.withheld_categories, d.body});
+                             std::move(d.withheld_categories),
+                             std::move(d.body)});
     }
     metrics_->delivered.Add(delivered);
     metrics_->withheld.Add(withheld);

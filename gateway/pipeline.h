@@ -73,9 +73,9 @@ class Pipeline {
   void RecordShadowOfRejected(const Submission& s, uint64_t base, int64_t now,
                               Batch& batch);
   // Appends `batch`; on success fills in sequences for the replies that own
-  // a record, on failure turns them into RETRY_LATER.
-  void Commit(const Batch& batch, int64_t now,
-              const std::vector<long>& record_of,
+  // a record and moves the deliveries out of it, on failure turns them into
+  // RETRY_LATER.
+  void Commit(Batch& batch, int64_t now, const std::vector<long>& record_of,
               std::vector<v1::SubmitReply>& replies);
 
   std::vector<std::unique_ptr<Stage>> stages_;

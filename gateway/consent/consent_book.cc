@@ -226,10 +226,23 @@ Permission ConsentBook::Permitted(std::string_view participant,
                                   v1::Purpose purpose,
                                   const CivilDate& today) const {
   Permission result;
-  const ConsentList* consents = Find(participant);
-  if (consents == nullptr) return result;
-  const uint32_t purpose_bit = PurposeBit(purpose);
+  const CategoryMask granted =
+      PermittedMask(participant, source_org, recipient_org, purpose, today);
+  if (granted == 0) return result;
+  result.categories = FromCategoryMask(granted);
+  result.consent_ids = CitedConsents(participant, source_org, recipient_org,
+                                     purpose, today, granted);
+  return result;
+}
 
+CategoryMask ConsentBook::PermittedMask(std::string_view participant,
+                                        std::string_view source_org,
+                                        std::string_view recipient_org,
+                                        v1::Purpose purpose,
+                                        const CivilDate& today) const {
+  const ConsentList* consents = Find(participant);
+  if (consents == nullptr) return 0;
+  const uint32_t purpose_bit = PurposeBit(purpose);
   CategoryMask permit = 0;
   CategoryMask deny = 0;
   for (const Consent& c : *consents) {
@@ -239,11 +252,17 @@ Permission ConsentBook::Permitted(std::string_view participant,
       (p.deny ? deny : permit) |= p.categories;
     }
   }
-  const CategoryMask granted = permit & ~deny & kAllCategories;
-  if (granted == 0) return result;
-  result.categories = FromCategoryMask(granted);
+  return permit & ~deny & kAllCategories;
+}
 
-  // Second pass only when something is permitted: which consents to cite.
+std::vector<std::string> ConsentBook::CitedConsents(
+    std::string_view participant, std::string_view source_org,
+    std::string_view recipient_org, v1::Purpose purpose, const CivilDate& today,
+    CategoryMask granted) const {
+  std::vector<std::string> ids;
+  const ConsentList* consents = Find(participant);
+  if (consents == nullptr || granted == 0) return ids;
+  const uint32_t purpose_bit = PurposeBit(purpose);
   for (const Consent& c : *consents) {
     if (!c.ActiveOn(today)) continue;
     CategoryMask mine = 0;
@@ -252,9 +271,9 @@ Permission ConsentBook::Permitted(std::string_view participant,
         mine |= p.categories;
       }
     }
-    if ((mine & granted) != 0) result.consent_ids.push_back(c.id);
+    if ((mine & granted) != 0) ids.push_back(c.id);
   }
-  return result;
+  return ids;
 }
 
 std::vector<ConsentView> ConsentBook::Consents(std::string_view participant,

@@ -18,6 +18,7 @@
 #include "common/civil_date.h"
 #include "common/status.h"
 #include "gateway/consent/category_mask.h"
+#include "gateway/string_map.h"
 #include "samverkan/v1/envelope.pb.h"
 
 namespace samverkan::gateway {
@@ -89,6 +90,20 @@ class ConsentBook {
                        std::string_view source_org,
                        std::string_view recipient_org, v1::Purpose purpose,
                        const CivilDate& today) const;
+  // Permitted's two halves, for the ingest path, which needs the consent ids
+  // only when something is delivered and no std::set at all: the permitted
+  // categories as a mask, and the consents that contributed to `granted` (a
+  // PermittedMask result), in grant order.
+  CategoryMask PermittedMask(std::string_view participant,
+                             std::string_view source_org,
+                             std::string_view recipient_org,
+                             v1::Purpose purpose, const CivilDate& today) const;
+  std::vector<std::string> CitedConsents(std::string_view participant,
+                                         std::string_view source_org,
+                                         std::string_view recipient_org,
+                                         v1::Purpose purpose,
+                                         const CivilDate& today,
+                                         CategoryMask granted) const;
 
   // Every consent ever granted for `participant`, in grant order, with its
   // status as of `today`.
@@ -133,13 +148,6 @@ class ConsentBook {
     }
   };
 
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-
   // A participant's consents in grant order; there are few per participant,
   // so a vector beats a nested map for both lookup and iteration.
   using ConsentList = std::vector<Consent>;
@@ -152,8 +160,7 @@ class ConsentBook {
   Status CheckWithdrawal(std::string_view participant,
                          const v1::ConsentWithdrawn& withdrawal) const;
 
-  std::unordered_map<std::string, ConsentList, StringHash, std::equal_to<>>
-      participants_;
+  StringMap<ConsentList> participants_;
   size_t consent_count_ = 0;
 };
 

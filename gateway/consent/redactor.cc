@@ -75,8 +75,18 @@ bool IsSet(const Reflection* r, const Message& m, const FieldDescriptor* f) {
 RedactionResult Redact(const v1::Envelope& in,
                        const std::set<v1::DataCategory>& permitted,
                        v1::Envelope* out) {
-  assert(out != &in);
+  const RedactionMasks masks = RedactByMask(in, ToCategoryMask(permitted), out);
   RedactionResult result;
+  result.any_payload_field = masks.any_payload_field;
+  result.disclosed = FromCategoryMask(masks.disclosed);
+  result.withheld = FromCategoryMask(masks.withheld);
+  return result;
+}
+
+RedactionMasks RedactByMask(const v1::Envelope& in, CategoryMask allowed,
+                            v1::Envelope* out) {
+  assert(out != &in);
+  RedactionMasks result;
   out->Clear();
   // The header is copied field by field, not by reflection: a header field
   // added to the envelope later stays undisclosed until someone decides.
@@ -104,19 +114,16 @@ RedactionResult Redact(const v1::Envelope& in,
   if (it == cache.end()) uncached = BuildRules(type);
   const Rules& rules = it == cache.end() ? uncached : it->second;
 
-  const CategoryMask allowed = ToCategoryMask(permitted);
   const Reflection* r = src.GetReflection();
-  CategoryMask disclosed = 0;
-  CategoryMask withheld = 0;
   bool any_dropped = false;
   for (const FieldRule& rule : rules) {
     if (!IsSet(r, src, rule.field)) continue;
     if (rule.disclosable && (rule.required & ~allowed) == 0) {
       result.any_payload_field = true;
-      disclosed |= rule.declared;
+      result.disclosed |= rule.declared;
     } else {
       any_dropped = true;
-      withheld |= rule.declared;
+      result.withheld |= rule.declared;
     }
   }
 
@@ -132,8 +139,6 @@ RedactionResult Redact(const v1::Envelope& in,
     }
     dst->DiscardUnknownFields();
   }
-  result.disclosed = FromCategoryMask(disclosed);
-  result.withheld = FromCategoryMask(withheld);
   return result;
 }
 

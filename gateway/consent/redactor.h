@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "gateway/consent/category_mask.h"
 #include "samverkan/v1/envelope.pb.h"
 #include "samverkan/v1/options.pb.h"
 
@@ -21,6 +22,15 @@ struct RedactionResult {
   std::set<v1::DataCategory> withheld;
 };
 
+// RedactionResult with the categories as masks (bit 0 for an UNSPECIFIED
+// declaration, as in FromCategoryMask): what the ingest path uses, so that
+// no std::set is built per event and recipient.
+struct RedactionMasks {
+  bool any_payload_field = false;
+  CategoryMask disclosed = 0;
+  CategoryMask withheld = 0;
+};
+
 // Writes into `out` (cleared first; must not be `in`) the envelope header
 // (event_id, participant_id, source_organisation, occurred_at,
 // schema_version) and the payload with only the fields whose every declared
@@ -31,6 +41,9 @@ struct RedactionResult {
 RedactionResult Redact(const v1::Envelope& in,
                        const std::set<v1::DataCategory>& permitted,
                        v1::Envelope* out);
+// The same redaction, with the permission and the result as masks.
+RedactionMasks RedactByMask(const v1::Envelope& in, CategoryMask permitted,
+                            v1::Envelope* out);
 
 }  // namespace samverkan::gateway
 

@@ -60,7 +60,7 @@ Status PlanBook::Apply(const v1::Envelope& e, uint64_t sequence) {
 }
 
 const Plan* PlanBook::OpenPlan(std::string_view participant) const {
-  auto it = plans_.find(std::string(participant));
+  auto it = plans_.find(participant);
   return it != plans_.end() && it->second.open ? &it->second : nullptr;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "gateway/string_map.h"
 #include "samverkan/v1/envelope.pb.h"
 
 namespace samverkan::gateway {
@@ -41,7 +42,7 @@ class PlanBook {
   void Clear() { plans_.clear(); }
 
  private:
-  std::unordered_map<std::string, Plan> plans_;
+  StringMap<Plan> plans_;
 };
 
 }  // namespace samverkan::gateway

@@ -8,7 +8,7 @@ namespace samverkan::gateway {
 const v1::ParticipantLedger& LedgerBook::Get(
     std::string_view participant) const {
   static const v1::ParticipantLedger kEmpty;
-  auto it = ledgers_.find(std::string(participant));
+  auto it = ledgers_.find(participant);
   return it == ledgers_.end() ? kEmpty : it->second;
 }
 
@@ -38,10 +38,10 @@ void LedgerBook::Index(const std::string& participant,
   }
 }
 
-void LedgerBook::Put(const std::string& participant,
-                     v1::ParticipantLedger ledger, uint64_t sequence) {
-  Index(participant, ledger);
-  ledgers_[participant] = std::move(ledger);
+void LedgerBook::Swap(const std::string& participant,
+                      v1::ParticipantLedger* ledger, uint64_t sequence) {
+  Index(participant, *ledger);
+  ledgers_[participant].Swap(ledger);
   changed_[participant] = sequence;
 }
 

@@ -16,6 +16,7 @@
 #include "common/civil_date.h"
 #include "common/status.h"
 #include "gateway/log/log_store.h"
+#include "gateway/string_map.h"
 #include "samverkan/v1/ledger.pb.h"
 
 namespace samverkan::gateway {
@@ -34,7 +35,17 @@ class LedgerBook {
   // Replaces the participant's ledger, as changed by the record at
   // `sequence`, and marks it for the next commit.
   void Put(const std::string& participant, v1::ParticipantLedger ledger,
-           uint64_t sequence);
+           uint64_t sequence) {
+    Swap(participant, &ledger, sequence);
+  }
+  // Put without a copy or a free: *ledger becomes the participant's ledger
+  // and the one it replaces is left in *ledger (empty if there was none).
+  void Swap(const std::string& participant, v1::ParticipantLedger* ledger,
+            uint64_t sequence);
+  // A ledger to build the next Swap in. It holds whatever the last Swap left
+  // there; assigning to it reuses that ledger's allocations, which is what
+  // saves the per-event malloc/free of a fresh copy.
+  v1::ParticipantLedger* Spare() { return &spare_; }
 
   // Participants with something due on or before `today`, in due order.
   std::vector<std::string> DueBy(const CivilDate& today) const;
@@ -50,7 +61,8 @@ class LedgerBook {
   int64_t escalated_handovers() const { return escalated_handovers_; }
 
  private:
-  std::unordered_map<std::string, v1::ParticipantLedger> ledgers_;
+  StringMap<v1::ParticipantLedger> ledgers_;
+  v1::ParticipantLedger spare_;
   // Last sequence that changed a ledger not yet taken for a commit.
   std::unordered_map<std::string, uint64_t> changed_;
   // (days since epoch, participant), and each participant's entry in it.

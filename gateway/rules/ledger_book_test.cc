@@ -76,5 +76,28 @@ TEST(LedgerBookTest, CountsOpenAndEscalatedHandovers) {
   EXPECT_EQ(book.open_handovers(), 1);
 }
 
+// Swap hands back the ledger it replaces, so its allocations can be reused;
+// the book, its due index and its changed set are as after a Put.
+TEST(LedgerBookTest, SwapLeavesTheReplacedLedger) {
+  LedgerBook book;
+  v1::ParticipantLedger* spare = book.Spare();
+  *spare = WithHandoverDue(2026, 3, 16);
+  book.Swap("p-1", spare, 7);
+  EXPECT_EQ(spare->ByteSizeLong(), 0u);  // there was none before
+  EXPECT_EQ(book.Get("p-1").handovers_size(), 1);
+  EXPECT_EQ(book.open_handovers(), 1);
+
+  *spare = book.Get("p-1");
+  spare->clear_handovers();
+  book.Swap("p-1", spare, 9);
+  EXPECT_EQ(spare->handovers_size(), 1);  // the replaced ledger
+  EXPECT_EQ(book.Get("p-1").handovers_size(), 0);
+  EXPECT_EQ(book.open_handovers(), 0);
+  EXPECT_TRUE(book.DueBy({2027, 1, 1}).empty());
+  std::vector<ProjectionRow> rows = book.TakeChanged();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at_sequence, 9u);
+}
+
 }  // namespace
 }  // namespace samverkan::gateway

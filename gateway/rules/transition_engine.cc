@@ -96,8 +96,8 @@ TransitionEngine::Decision TransitionEngine::Apply(
     const CivilDate& today) const {
   const v1::ParticipantLedger& before = ledgers.Get(e.participant_id());
   Decision d;
-  v1::ParticipantLedger after;
-  d.effects = Evaluate(*enforced_, before, &after, e, sequence, today);
+  v1::ParticipantLedger* after = ledgers.Spare();
+  d.effects = Evaluate(*enforced_, before, after, e, sequence, today);
   if (shadow_) {
     std::optional<RuleViolation> shadow_violation =
         CheckStateRules(*shadow_, before, e);
@@ -115,7 +115,7 @@ TransitionEngine::Decision TransitionEngine::Apply(
           MakeShadow(e, sequence, std::move(enforced), std::move(shadow));
     }
   }
-  ledgers.Put(e.participant_id(), std::move(after), sequence);
+  ledgers.Swap(e.participant_id(), after, sequence);
   return d;
 }
 
@@ -142,9 +142,10 @@ std::vector<std::pair<std::string, RuleEffects>> TransitionEngine::FireDue(
     LedgerBook& ledgers, const CivilDate& today, uint64_t sequence) const {
   std::vector<std::pair<std::string, RuleEffects>> out;
   for (const std::string& participant : ledgers.DueBy(today)) {
-    v1::ParticipantLedger ledger = ledgers.Get(participant);
-    RuleEffects effects = gateway::FireDue(*enforced_, &ledger, today);
-    ledgers.Put(participant, std::move(ledger), sequence);
+    v1::ParticipantLedger* ledger = ledgers.Spare();
+    *ledger = ledgers.Get(participant);
+    RuleEffects effects = gateway::FireDue(*enforced_, ledger, today);
+    ledgers.Swap(participant, ledger, sequence);
     if (!effects.empty()) out.emplace_back(participant, std::move(effects));
   }
   return out;

@@ -2,8 +2,12 @@
 // the agency system can fix the event rather than guess.
 #include "gateway/stages/validate_stage.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "common/civil_date.h"
 #include "samverkan/payload_type.h"
@@ -12,62 +16,130 @@
 namespace samverkan::gateway {
 namespace {
 
+using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
+using google::protobuf::Reflection;
 
-CivilDate ToCivil(const Message& m) {
-  const auto* r = m.GetReflection();
-  const auto* d = m.GetDescriptor();
-  auto get = [&](const char* name) {
-    const FieldDescriptor* f = d->FindFieldByName(name);
-    return f ? r->GetInt32(m, f) : 1;
-  };
-  return {get("year"), get("month"), get("day")};
+CivilDate ToCivil(const v1::Date& d) { return {d.year(), d.month(), d.day()}; }
+CivilDate ToCivil(const v1::YearMonth& m) { return {m.year(), m.month(), 1}; }
+
+// For each message type that an envelope can hold: its message fields
+// through which a Date, YearMonth or Period can be reached, in field-number
+// order (ListFields' order, so the first bad date found is the same as a walk
+// over every set field would find). Computed once from the schema, so that
+// validating an event visits only the fields that can hold a date.
+using DateFields =
+    std::unordered_map<const Descriptor*, std::vector<const FieldDescriptor*>>;
+
+const DateFields& DateFieldsByType() {
+  static const DateFields* const by_type = [] {
+    std::vector<const Descriptor*> types;
+    std::unordered_set<const Descriptor*> seen;
+    std::vector<const Descriptor*> todo = {v1::Envelope::descriptor()};
+    while (!todo.empty()) {
+      const Descriptor* type = todo.back();
+      todo.pop_back();
+      if (!seen.insert(type).second) continue;
+      types.push_back(type);
+      for (int i = 0; i < type->field_count(); ++i) {
+        if (const Descriptor* sub = type->field(i)->message_type()) {
+          todo.push_back(sub);
+        }
+      }
+    }
+    // Fixed point, because types may nest each other.
+    std::unordered_set<const Descriptor*> holds_date = {
+        v1::Date::descriptor(), v1::YearMonth::descriptor(),
+        v1::Period::descriptor()};
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const Descriptor* type : types) {
+        if (holds_date.contains(type)) continue;
+        for (int i = 0; i < type->field_count(); ++i) {
+          const Descriptor* sub = type->field(i)->message_type();
+          if (sub != nullptr && holds_date.contains(sub)) {
+            holds_date.insert(type);
+            grew = true;
+            break;
+          }
+        }
+      }
+    }
+    auto* out = new DateFields;
+    for (const Descriptor* type : types) {
+      std::vector<const FieldDescriptor*>& fields = (*out)[type];
+      for (int i = 0; i < type->field_count(); ++i) {
+        const FieldDescriptor* f = type->field(i);
+        if (f->message_type() != nullptr &&
+            holds_date.contains(f->message_type())) {
+          fields.push_back(f);
+        }
+      }
+      std::sort(fields.begin(), fields.end(),
+                [](const FieldDescriptor* a, const FieldDescriptor* b) {
+                  return a->number() < b->number();
+                });
+    }
+    return out;
+  }();
+  return *by_type;
 }
 
-// Walks every set Date, YearMonth and Period inside `m`; returns a sentence
-// for the first invalid one, or "".
-std::string FindBadDate(const Message& m, const std::string& path) {
-  const auto* type = m.GetDescriptor();
+// Walks every set Date, YearMonth and Period inside `m`. For the first
+// invalid one, returns true with `path` set to where it is below `m` (".a.b")
+// and `what` to the rest of the sentence. The path is only built for a bad
+// date, as valid events are the rule.
+bool FindBadDate(const Message& m, std::string* path, std::string* what) {
+  const Descriptor* type = m.GetDescriptor();
   if (type == v1::Date::descriptor() || type == v1::YearMonth::descriptor()) {
-    CivilDate date = ToCivil(m);
-    if (!IsValidCivilDate(date)) {
-      return path + " is not a valid date (" + std::to_string(date.year) + "-" +
-             std::to_string(date.month) + "-" + std::to_string(date.day) + ")";
-    }
-    return "";
+    const CivilDate date = type == v1::Date::descriptor()
+                               ? ToCivil(static_cast<const v1::Date&>(m))
+                               : ToCivil(static_cast<const v1::YearMonth&>(m));
+    if (IsValidCivilDate(date)) return false;
+    *what = " is not a valid date (" + std::to_string(date.year) + "-" +
+            std::to_string(date.month) + "-" + std::to_string(date.day) + ")";
+    return true;
   }
-  const auto* r = m.GetReflection();
   if (type == v1::Period::descriptor()) {
     const auto& p = static_cast<const v1::Period&>(m);
     if (p.has_start() && p.has_end()) {
-      std::string bad = FindBadDate(p.start(), path + ".start");
-      if (bad.empty()) bad = FindBadDate(p.end(), path + ".end");
-      if (!bad.empty()) return bad;
+      if (FindBadDate(p.start(), path, what)) {
+        path->insert(0, ".start");
+        return true;
+      }
+      if (FindBadDate(p.end(), path, what)) {
+        path->insert(0, ".end");
+        return true;
+      }
       if (ToCivil(p.end()) < ToCivil(p.start())) {
-        return path + " ends before it starts";
+        *what = " ends before it starts";
+        return true;
       }
-      return "";
+      return false;
     }
   }
-  std::vector<const FieldDescriptor*> fields;
-  r->ListFields(m, &fields);
-  for (const FieldDescriptor* f : fields) {
-    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+  const DateFields& by_type = DateFieldsByType();
+  auto it = by_type.find(type);
+  if (it == by_type.end()) return false;  // not reachable from an envelope
+  const Reflection* r = m.GetReflection();
+  for (const FieldDescriptor* f : it->second) {
     if (f->is_repeated()) {
-      for (int i = 0; i < r->FieldSize(m, f); ++i) {
-        std::string bad =
-            FindBadDate(r->GetRepeatedMessage(m, f, i),
-                        path + "." + f->name() + "[" + std::to_string(i) + "]");
-        if (!bad.empty()) return bad;
+      const int n = r->FieldSize(m, f);
+      for (int i = 0; i < n; ++i) {
+        if (FindBadDate(r->GetRepeatedMessage(m, f, i), path, what)) {
+          path->insert(0, "." + f->name() + "[" + std::to_string(i) + "]");
+          return true;
+        }
       }
-    } else {
-      std::string bad =
-          FindBadDate(r->GetMessage(m, f), path + "." + f->name());
-      if (!bad.empty()) return bad;
+    } else if (r->HasField(m, f)) {
+      if (FindBadDate(r->GetMessage(m, f), path, what)) {
+        path->insert(0, "." + f->name());
+        return true;
+      }
     }
   }
-  return "";
+  return false;
 }
 
 Verdict Malformed(std::string sentence) {
@@ -152,8 +224,11 @@ Verdict ValidateStage::Process(Submission& s, BatchContext&) {
         "the envelope carries no payload this gateway knows (exactly one is "
         "required)");
   }
-  std::string bad_date = FindBadDate(e, "envelope");
-  if (!bad_date.empty()) return Malformed(bad_date);
+  std::string path;
+  std::string what;
+  if (FindBadDate(e, &path, &what)) {
+    return Malformed("envelope" + path + what);
+  }
   return Verdict::Continue();
 }
 

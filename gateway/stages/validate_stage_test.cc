@@ -21,6 +21,12 @@ struct Row {
 
 std::string Bytes(const v1::Envelope& e) { return e.SerializeAsString(); }
 
+v1::Date Date(int year, int month, int day) {
+  v1::Date d;
+  d.set_year(year), d.set_month(month), d.set_day(day);
+  return d;
+}
+
 TEST(ValidateStageTest, OneRowPerRule) {
   GatewayConfig config;
   config.max_event_bytes = 4096;
@@ -103,6 +109,37 @@ TEST(ValidateStageTest, OneRowPerRule) {
          return Bytes(e);
        },
        v1::MALFORMED, "programme_started.period ends before it starts"},
+      // The date check visits only the fields that can hold a date; the
+      // sentence still names the full path of the first bad one.
+      {"bad start of a period",
+       [](v1::Envelope& e) {
+         auto* p = e.mutable_programme_started()->mutable_period();
+         *p->mutable_start() = Date(2026, 2, 30);
+         *p->mutable_end() = Date(2026, 1, 1);
+         return Bytes(e);
+       },
+       v1::MALFORMED,
+       "envelope.programme_started.period.start is not a valid date "
+       "(2026-2-30)"},
+      {"bad end of a period",
+       [](v1::Envelope& e) {
+         auto* p = e.mutable_programme_started()->mutable_period();
+         *p->mutable_start() = Date(2026, 1, 1);
+         *p->mutable_end() = Date(2026, 13, 1);
+         return Bytes(e);
+       },
+       v1::MALFORMED,
+       "envelope.programme_started.period.end is not a valid date "
+       "(2026-13-1)"},
+      {"bad end of an open-started period",
+       [](v1::Envelope& e) {
+         *e.mutable_consent_granted()->mutable_validity()->mutable_end() =
+             Date(2025, 4, 31);
+         return Bytes(e);
+       },
+       v1::MALFORMED,
+       "envelope.consent_granted.validity.end is not a valid date "
+       "(2025-4-31)"},
   };
   for (const Row& row : kRows) {
     SCOPED_TRACE(row.name);
