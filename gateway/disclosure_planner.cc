@@ -92,14 +92,15 @@ void DisclosurePlanner::Decide(const v1::Envelope& e, size_t record_index,
       d.withheld_categories = first.withheld_categories;
       d.body = first.body;
     } else {
-      const RedactionMasks result = RedactByMask(e, permitted, &redacted);
+      const RedactionMasks result =
+          RedactToBytes(e, permitted, &redacted, &d.body);
       // An event with no fields set still tells its type: it goes to whoever
       // may see anything of this participant from this source.
       d.delivered =
           result.any_payload_field || (result.withheld == 0 && permitted != 0);
       d.categories = JoinCategories(result.disclosed);
       d.withheld_categories = JoinCategories(result.withheld);
-      if (d.delivered) redacted.SerializeToString(&d.body);
+      if (!d.delivered) d.body.clear();
       done.push_back({permitted, index});
     }
     if (d.delivered) {

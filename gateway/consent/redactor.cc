@@ -83,10 +83,99 @@ RedactionResult Redact(const v1::Envelope& in,
   return result;
 }
 
+namespace {
+
+// How `in` divides under `allowed`: the masks, whether a set field is to be
+// dropped, and the rules and payload field that decided it.
+struct Classified {
+  RedactionMasks masks;
+  bool any_dropped = false;
+  const FieldDescriptor* payload_field = nullptr;
+  const Rules* rules = nullptr;
+  // Holds the rules of a payload type missing from the cache.
+  Rules uncached;
+};
+
+void Classify(const v1::Envelope& in, CategoryMask allowed, Classified* c) {
+  static const auto* const payload_oneof =
+      v1::Envelope::descriptor()->FindOneofByName("payload");
+  const Reflection* envelope_reflection = in.GetReflection();
+  c->payload_field =
+      envelope_reflection->GetOneofFieldDescriptor(in, payload_oneof);
+  if (c->payload_field == nullptr) return;
+  const Descriptor* type = c->payload_field->message_type();
+  const auto& cache = RuleCache();
+  auto it = cache.find(type);
+  // Every payload type is in the cache; this only guards a schema mismatch.
+  if (it == cache.end()) c->uncached = BuildRules(type);
+  c->rules = it == cache.end() ? &c->uncached : &it->second;
+
+  const Message& src = envelope_reflection->GetMessage(in, c->payload_field);
+  const Reflection* r = src.GetReflection();
+  for (const FieldRule& rule : *c->rules) {
+    if (!IsSet(r, src, rule.field)) continue;
+    if (rule.disclosable && (rule.required & ~allowed) == 0) {
+      c->masks.any_payload_field = true;
+      c->masks.disclosed |= rule.declared;
+    } else {
+      c->any_dropped = true;
+      c->masks.withheld |= rule.declared;
+    }
+  }
+}
+
+// Whether the envelope has only the header fields Redact copies, so that a
+// redaction that drops nothing equals the envelope itself.
+bool EnvelopeIsHeaderAndPayload() {
+  static const bool only = [] {
+    const Descriptor* d = v1::Envelope::descriptor();
+    for (int i = 0; i < d->field_count(); ++i) {
+      const FieldDescriptor* f = d->field(i);
+      if (f->containing_oneof() != nullptr &&
+          f->containing_oneof()->name() == "payload") {
+        continue;
+      }
+      if (f->number() < v1::Envelope::kEventIdFieldNumber ||
+          f->number() > v1::Envelope::kSchemaVersionFieldNumber) {
+        return false;
+      }
+    }
+    return d->field_count() > 0;
+  }();
+  return only;
+}
+
+// Whether `m` or any message inside it has unknown fields (which redaction
+// drops) or a map (whose serialised order a copy need not keep).
+bool HasUnknownFieldsOrMaps(const Message& m) {
+  const Reflection* r = m.GetReflection();
+  if (!r->GetUnknownFields(m).empty()) return true;
+  const Descriptor* d = m.GetDescriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (f->is_map()) {
+      if (r->FieldSize(m, f) > 0) return true;
+    } else if (f->is_repeated()) {
+      const int n = r->FieldSize(m, f);
+      for (int k = 0; k < n; ++k) {
+        if (HasUnknownFieldsOrMaps(r->GetRepeatedMessage(m, f, k))) {
+          return true;
+        }
+      }
+    } else if (r->HasField(m, f) &&
+               HasUnknownFieldsOrMaps(r->GetMessage(m, f))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 RedactionMasks RedactByMask(const v1::Envelope& in, CategoryMask allowed,
                             v1::Envelope* out) {
   assert(out != &in);
-  RedactionMasks result;
   out->Clear();
   // The header is copied field by field, not by reflection: a header field
   // added to the envelope later stays undisclosed until someone decides.
@@ -96,50 +185,45 @@ RedactionMasks RedactByMask(const v1::Envelope& in, CategoryMask allowed,
   if (in.has_occurred_at()) *out->mutable_occurred_at() = in.occurred_at();
   out->set_schema_version(in.schema_version());
 
-  static const auto* const payload_oneof =
-      v1::Envelope::descriptor()->FindOneofByName("payload");
+  Classified c;
+  Classify(in, allowed, &c);
+  if (c.payload_field == nullptr) return c.masks;
   const Reflection* envelope_reflection = in.GetReflection();
-  const FieldDescriptor* payload_field =
-      envelope_reflection->GetOneofFieldDescriptor(in, payload_oneof);
-  if (payload_field == nullptr) return result;
-
-  const Message& src = envelope_reflection->GetMessage(in, payload_field);
-  Message* dst = envelope_reflection->MutableMessage(out, payload_field);
-
-  const Descriptor* type = payload_field->message_type();
-  const auto& cache = RuleCache();
-  auto it = cache.find(type);
-  // Every payload type is in the cache; this only guards a schema mismatch.
-  Rules uncached;
-  if (it == cache.end()) uncached = BuildRules(type);
-  const Rules& rules = it == cache.end() ? uncached : it->second;
-
-  const Reflection* r = src.GetReflection();
-  bool any_dropped = false;
-  for (const FieldRule& rule : rules) {
-    if (!IsSet(r, src, rule.field)) continue;
-    if (rule.disclosable && (rule.required & ~allowed) == 0) {
-      result.any_payload_field = true;
-      result.disclosed |= rule.declared;
-    } else {
-      any_dropped = true;
-      result.withheld |= rule.declared;
-    }
-  }
+  const Message& src = envelope_reflection->GetMessage(in, c.payload_field);
+  Message* dst = envelope_reflection->MutableMessage(out, c.payload_field);
 
   // Copy whole and clear what is not allowed: cheaper than copying field by
   // field when most of an event is permitted, which is the common case.
-  if (result.any_payload_field) {
+  if (c.masks.any_payload_field) {
     dst->CopyFrom(src);
-    if (any_dropped) {
-      for (const FieldRule& rule : rules) {
+    if (c.any_dropped) {
+      const Reflection* r = src.GetReflection();
+      for (const FieldRule& rule : *c.rules) {
         if (rule.disclosable && (rule.required & ~allowed) == 0) continue;
         r->ClearField(dst, rule.field);
       }
     }
     dst->DiscardUnknownFields();
   }
-  return result;
+  return c.masks;
+}
+
+RedactionMasks RedactToBytes(const v1::Envelope& in, CategoryMask permitted,
+                             v1::Envelope* scratch, std::string* bytes) {
+  Classified c;
+  Classify(in, permitted, &c);
+  if (c.payload_field != nullptr && c.masks.any_payload_field &&
+      !c.any_dropped && EnvelopeIsHeaderAndPayload() &&
+      in.GetReflection()->GetUnknownFields(in).empty() &&
+      !HasUnknownFieldsOrMaps(
+          in.GetReflection()->GetMessage(in, c.payload_field))) {
+    // The redaction would be a copy of `in`: serialise `in` itself.
+    in.SerializeToString(bytes);
+    return c.masks;
+  }
+  const RedactionMasks masks = RedactByMask(in, permitted, scratch);
+  scratch->SerializeToString(bytes);
+  return masks;
 }
 
 }  // namespace samverkan::gateway

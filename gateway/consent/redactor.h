@@ -5,6 +5,7 @@
 #define SAMVERKAN_GATEWAY_CONSENT_REDACTOR_H_
 
 #include <set>
+#include <string>
 
 #include "gateway/consent/category_mask.h"
 #include "samverkan/v1/envelope.pb.h"
@@ -44,6 +45,12 @@ RedactionResult Redact(const v1::Envelope& in,
 // The same redaction, with the permission and the result as masks.
 RedactionMasks RedactByMask(const v1::Envelope& in, CategoryMask permitted,
                             v1::Envelope* out);
+// RedactByMask, then `out` serialised into *bytes (`scratch` stands for
+// `out`). When the redaction would drop nothing, not even unknown fields, it
+// serialises `in` itself: the same bytes without copying the event, which is
+// the common case on the ingest path.
+RedactionMasks RedactToBytes(const v1::Envelope& in, CategoryMask permitted,
+                             v1::Envelope* scratch, std::string* bytes);
 
 }  // namespace samverkan::gateway
 

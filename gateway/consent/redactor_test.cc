@@ -7,6 +7,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 namespace samverkan::gateway {
 namespace {
@@ -304,6 +305,62 @@ TEST(RedactorTest, EveryPayloadTypeIsRedactedBySchemaAlone) {
     ASSERT_EQ(out.GetReflection()->GetOneofFieldDescriptor(out, oneof),
               payload);
     EXPECT_EQ(out.GetReflection()->GetMessage(out, payload).ByteSizeLong(), 0u);
+  }
+}
+
+// RedactToBytes serialises the event itself when nothing is dropped: its
+// bytes must be exactly those of redacting and serialising, for every payload
+// type and permission, with and without unknown fields at any depth.
+TEST(RedactorTest, RedactToBytesIsRedactThenSerialise) {
+  const auto* oneof = v1::Envelope::descriptor()->FindOneofByName("payload");
+  std::vector<CategoryMask> permissions = {0, kAllCategories};
+  for (int c = 1; c <= v1::DataCategory_MAX; ++c) {
+    permissions.push_back(CategoryBit(c));
+    permissions.push_back(kAllCategories & ~CategoryBit(c));
+  }
+  const std::string unknown("\x98\x06\x01", 3);  // field 99, varint 1
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const FieldDescriptor* payload = oneof->field(i);
+    SCOPED_TRACE(payload->name());
+    v1::Envelope plain = Header();
+    Message* filled = plain.GetReflection()->MutableMessage(&plain, payload);
+    FillEverything(filled);
+    // The same event with an unknown field in the payload, in the first
+    // message inside it, and in the envelope.
+    std::vector<v1::Envelope> variants = {plain, plain, plain, plain};
+    Message* p1 =
+        variants[1].GetReflection()->MutableMessage(&variants[1], payload);
+    ASSERT_TRUE(p1->MergeFromString(unknown));
+    Message* p2 =
+        variants[2].GetReflection()->MutableMessage(&variants[2], payload);
+    for (int f = 0; f < p2->GetDescriptor()->field_count(); ++f) {
+      const FieldDescriptor* field = p2->GetDescriptor()->field(f);
+      if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+      Message* inner =
+          field->is_repeated()
+              ? p2->GetReflection()->MutableRepeatedMessage(p2, field, 0)
+              : p2->GetReflection()->MutableMessage(p2, field);
+      ASSERT_TRUE(inner->MergeFromString(unknown));
+      break;
+    }
+    ASSERT_TRUE(variants[3].MergeFromString(unknown));
+    for (size_t v = 0; v < variants.size(); ++v) {
+      for (CategoryMask permitted : permissions) {
+        SCOPED_TRACE("variant " + std::to_string(v) + ", permission " +
+                     std::to_string(permitted));
+        v1::Envelope redacted;
+        const RedactionMasks expected =
+            RedactByMask(variants[v], permitted, &redacted);
+        v1::Envelope scratch;
+        std::string bytes;
+        const RedactionMasks got =
+            RedactToBytes(variants[v], permitted, &scratch, &bytes);
+        EXPECT_EQ(bytes, redacted.SerializeAsString());
+        EXPECT_EQ(got.any_payload_field, expected.any_payload_field);
+        EXPECT_EQ(got.disclosed, expected.disclosed);
+        EXPECT_EQ(got.withheld, expected.withheld);
+      }
+    }
   }
 }
 
