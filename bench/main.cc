@@ -74,14 +74,20 @@ int main(int argc, char** argv) {
                  "Where the temporary folder goes (default: $TMPDIR or /tmp); "
                  "must be on the disk you want to measure");
   app.add_flag("--keep", o.keep_work_dir, "Keep the temporary folder");
+  app.add_option("--index-lag", o.index_lag,
+                 "The gateway's index_lag (records between index passes); "
+                 "0: its default")
+      ->check(CLI::Range(0, 100000000));
   app.add_option("--reply-timeout", o.reply_timeout_s,
                  "Seconds to wait for any one acknowledgement")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  auto workspace =
-      samverkan::bench::Workspace::Create(o.work_parent, o.publishers);
+  auto workspace = samverkan::bench::Workspace::Create(
+      o.work_parent, o.publishers,
+      o.index_lag == 0 ? ""
+                       : "index_lag = " + std::to_string(o.index_lag) + "\n");
   if (!workspace.ok()) {
     spdlog::critical("{}", workspace.status().ToString());
     return 1;

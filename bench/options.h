@@ -41,6 +41,8 @@ struct BenchOptions {
   // Parent of the temporary working folder; empty: the system temp folder.
   std::string work_parent;
   bool keep_work_dir = false;
+  // The gateway's index_lag; 0: its default.
+  size_t index_lag = 0;
   // Seconds to wait for any one acknowledgement before giving up.
   int reply_timeout_s = 30;
 };

@@ -47,7 +47,8 @@ Workspace::Workspace(Workspace&& other) noexcept
 }
 
 StatusOr<Workspace> Workspace::Create(const std::string& parent,
-                                      size_t publishers) {
+                                      size_t publishers,
+                                      const std::string& extra_config) {
   std::error_code ec;
   const std::filesystem::path base =
       parent.empty() ? std::filesystem::temp_directory_path(ec)
@@ -114,7 +115,7 @@ StatusOr<Workspace> Workspace::Create(const std::string& parent,
               "rule_set_file = " +
               TomlQuoted(std::string(SAMVERKAN_RULES_DIR) +
                          "/rules-2026.1.toml") +
-              "\n");
+              "\n" + extra_config);
       !s.ok()) {
     return s;
   }

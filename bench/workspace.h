@@ -22,8 +22,10 @@ class Workspace {
  public:
   // Creates a fresh folder under `parent` (the system temp folder if empty)
   // with `publishers` REGION_PSYCHIATRY publisher keys registered.
+  // `extra_config` is appended to the gateway's [gateway] table.
   static StatusOr<Workspace> Create(const std::string& parent,
-                                    size_t publishers);
+                                    size_t publishers,
+                                    const std::string& extra_config = "");
 
   // Removes the folder unless Keep() was called.
   ~Workspace();

@@ -171,6 +171,11 @@ void Gateway::Run(const std::atomic<bool>& stop) {
       // Idle: deadlines still fire on time without an event to carry them.
       pipeline_->Tick();
       delivery_server_->Push(pipeline_->TakeDeliveries());
+      // The index pass is done while nobody waits for an acknowledgement.
+      if (Status s = writer_->RunDeferredWork(); !s.ok()) {
+        spdlog::warn("indexing the latest records failed, will retry: {}",
+                     s.ToString());
+      }
     }
     delivery_server_->MaybeHeartbeat(std::chrono::steady_clock::now(),
                                      heartbeat);

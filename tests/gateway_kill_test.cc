@@ -7,6 +7,7 @@
 // acknowledgement is therefore a promise the gateway keeps across crashes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -24,6 +25,7 @@
 #include "tests/support/gateway_fixture.h"
 #include "tests/support/log_reader.h"
 #include "tests/support/plan_setup.h"
+#include "tests/support/wait.h"
 
 namespace samverkan::testing {
 namespace {
@@ -53,6 +55,25 @@ uint64_t Seed() {
     return std::strtoull(s, nullptr, 10);
   }
   return 20261102;
+}
+
+// meta.indexed_through: the last record in the log's index tables.
+int64_t IndexedThrough(const std::string& log_path) {
+  sqlite3* db = nullptr;
+  int64_t value = -1;
+  if (sqlite3_open_v2(log_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(
+            db, "SELECT value FROM meta WHERE key = 'indexed_through'", -1,
+            &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      value = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return value;
 }
 
 struct KillPoint {
@@ -214,6 +235,12 @@ TEST(GatewayKillTest, EveryAcknowledgedEventSurvivesRepeatedSigkill) {
   ASSERT_EQ(acked, kEvents);
   EXPECT_EQ(gateway.starts(), static_cast<int>(kills.size()) + 1);
   EXPECT_GT(rechecked, 0);
+
+  // Idle, the gateway indexes what waits without waiting for index_lag more.
+  const uint64_t head_sequence = base + kEvents;
+  EXPECT_TRUE(WaitUntil(
+      [&] { return IndexedThrough(gateway.LogPath()) == head_sequence; }, 10s))
+      << "indexed through " << IndexedThrough(gateway.LogPath());
 
   // The operator's view, through the running gateway.
   auto verify = gateway.RunOperator(kOperator, {"verify"});

@@ -133,6 +133,10 @@ class LogStore {
     return Append(batch, recorded_at_us, nullptr);
   }
 
+  // Work the store defers while commits wait for it (e.g. index passes);
+  // for a writer with nothing else to do. The default has none.
+  virtual Status RunDeferredWork() { return OkStatus(); }
+
   // The sequence of the record carrying event_id, if any.
   virtual StatusOr<std::optional<uint64_t>> FindEvent(
       std::string_view event_id) = 0;

@@ -100,6 +100,25 @@ TEST_F(RecordIndexTest, RecordsAreIndexedInPassesOfLagRecords) {
   EXPECT_EQ(IndexedThrough(), 7);
 }
 
+TEST_F(RecordIndexTest, AnIdleWriterIndexesWhatWaitsAtOnce) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->RunDeferredWork().ok());  // nothing yet
+  ASSERT_TRUE(store->Append(MakeBatch(1, 3), kT0).ok());
+  EXPECT_EQ(IndexedThrough(), 0);
+  ASSERT_TRUE(store->RunDeferredWork().ok());
+  EXPECT_EQ(IndexedThrough(), 3);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"), 3);
+  ASSERT_TRUE(store->RunDeferredWork().ok());  // again: nothing to do
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 3);
+  auto found = store->FindEvent("evt-2");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ(**found, 2u);
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_TRUE(reader->RunDeferredWork().ok());
+}
+
 TEST_F(RecordIndexTest, EventsAreFoundOnBothSidesOfTheBoundary) {
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);

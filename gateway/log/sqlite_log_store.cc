@@ -564,6 +564,16 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
   return head;
 }
 
+Status SqliteLogStore::RunDeferredWork() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (index_ == nullptr || index_->pending() == 0 || head_stale_) {
+    return OkStatus();
+  }
+  Status s = index_->Flush(head_cache_.sequence);
+  if (!s.ok()) head_stale_ = true;
+  return s;
+}
+
 Status SqliteLogStore::UpsertProjections(const Batch& batch) {
   // Rows are applied in batch order, so a key given twice ends up holding
   // the later row, as LogStore promises.

@@ -107,6 +107,12 @@ class SqliteLogStore final : public LogStore {
   Status ReadProjections(std::string_view after_key, size_t limit,
                          std::vector<ProjectionRow>* out) override;
 
+  // Adds every record not indexed yet to the event-id and participant
+  // indexes now, rather than when index_lag of them have gathered, so that
+  // the pass does not hold up a later commit. A no-op when nothing waits or
+  // the instance is read-only.
+  Status RunDeferredWork() override;
+
   const std::string& path() const { return path_; }
   bool read_only() const { return read_only_; }
 
