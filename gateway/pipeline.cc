@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace samverkan::gateway {
 namespace {
 
@@ -98,6 +100,13 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   // For each reply: the index of its record in the batch, or -1.
   std::vector<long> record_of(subs.size(), -1);
   Batch batch;
+  // Sized like the last batch, so that a batch of records and their
+  // disclosures is not grown (and moved) from empty every time; not for a
+  // tick, which has no events.
+  if (!subs.empty()) {
+    batch.records.reserve(std::max(subs.size(), last_records_));
+    batch.disclosures.reserve(last_disclosures_);
+  }
   batch_.Clear();
   deliveries_.clear();
   alerts_by_rule_.clear();
@@ -123,7 +132,8 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
         r.event_id = s.envelope.event_id();
         r.participant_id = s.envelope.participant_id();
         r.source_organisation = s.envelope.source_organisation();
-        r.payload_type = s.payload_type;
+        // Nothing reads the submission's copy after the chain.
+        r.payload_type = std::move(s.payload_type);
         r.body = std::move(s.bytes);
         r.replay = ParticipantState::IsReplayed(s.envelope);
         Accept(s.envelope, batch.records.size() - 1, base, now, batch);
@@ -160,6 +170,8 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   }
 
   batch.projections = state_->mutable_ledgers().TakeChanged();
+  last_records_ = batch.records.size();
+  last_disclosures_ = batch.disclosures.size();
   if (!batch.empty()) Commit(batch, now, record_of, replies);
   for (const v1::SubmitReply& r : replies) {
     if (r.outcome() == v1::ACCEPTED) {

@@ -88,6 +88,9 @@ class Pipeline {
   const Clock* clock_;
   PipelineMetrics* metrics_;
   BatchContext batch_;
+  // Sizes of the last batch, to reserve the next one's vectors.
+  size_t last_records_ = 0;
+  size_t last_disclosures_ = 0;
   // Alerts raised by the batch being decided, by rule id.
   std::map<std::string, uint64_t> alerts_by_rule_;
 };
