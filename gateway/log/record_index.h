@@ -69,7 +69,6 @@ class RecordIndex {
   // open). On error nothing changes and a later Flush retries.
   Status Flush(uint64_t head);
 
-  uint64_t indexed_through() const { return indexed_through_; }
   size_t pending() const { return pending_.size(); }
 
  private:
