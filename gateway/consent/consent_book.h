@@ -17,8 +17,8 @@
 
 #include "common/civil_date.h"
 #include "common/status.h"
+#include "common/string_map.h"
 #include "gateway/consent/category_mask.h"
-#include "gateway/string_map.h"
 #include "samverkan/v1/envelope.pb.h"
 
 namespace samverkan::gateway {

@@ -99,7 +99,7 @@ Status RecordIndex::Load() {
       !s.ok()) {
     return s;
   }
-  IdMap pending;
+  StringMap<uint64_t> pending;
   rc = sqlite3_bind_int64(stmt.get(), 1, ClampToInt64(indexed_through));
   while (rc == SQLITE_OK && (rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
     pending.emplace(sqlite::ColumnString(stmt.get(), 0),
@@ -135,7 +135,9 @@ Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
         StatusCode::kAlreadyExists,
         "event_id " + std::string(event_id) + " is repeated in the batch");
   }
-  if (absent_.contains(event_id) && !pending_.contains(event_id)) {
+  // Found in neither memory nor the index since the last commit, and only a
+  // commit adds to either.
+  if (absent_.contains(event_id)) {
     staged_.emplace(event_id, sequence);
     return OkStatus();
   }

@@ -19,9 +19,9 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "common/status.h"
+#include "common/string_map.h"
 #include "gateway/log/sqlite_statement.h"
 
 struct sqlite3;
@@ -72,15 +72,6 @@ class RecordIndex {
   size_t pending() const { return pending_.size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  using IdMap =
-      std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>>;
-
   sqlite3* const db_;
   const size_t lag_;
   sqlite::Statement find_;
@@ -89,13 +80,13 @@ class RecordIndex {
   sqlite::Statement set_indexed_through_;
   uint64_t indexed_through_ = 0;
   // Committed records after indexed_through_, by event id.
-  IdMap pending_;
+  StringMap<uint64_t> pending_;
   // This batch's, until it commits; the views point into the batch.
   std::unordered_map<std::string_view, uint64_t> staged_;
   // Ids looked up and not logged since the last commit. Only an append adds
   // ids to the log, and every append goes through Stage, so none of these
   // can have been logged meanwhile except through staged_.
-  std::unordered_set<std::string, Hash, std::equal_to<>> absent_;
+  StringSet absent_;
 };
 
 }  // namespace samverkan::gateway

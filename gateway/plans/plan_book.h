@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "gateway/string_map.h"
+#include "common/string_map.h"
 #include "samverkan/v1/envelope.pb.h"
 
 namespace samverkan::gateway {

@@ -15,8 +15,8 @@
 
 #include "common/civil_date.h"
 #include "common/status.h"
+#include "common/string_map.h"
 #include "gateway/log/log_store.h"
-#include "gateway/string_map.h"
 #include "samverkan/v1/ledger.pb.h"
 
 namespace samverkan::gateway {
