@@ -180,10 +180,6 @@ void Gateway::Run(const std::atomic<bool>& stop) {
     delivery_server_->MaybeHeartbeat(std::chrono::steady_clock::now(),
                                      heartbeat);
   }
-  // What is decided is committed and answered, not left for the publishers
-  // to time out on.
-  ingress_loop_->Drain();
-  delivery_server_->Push(pipeline_->TakeDeliveries());
 }
 
 Status Gateway::StartMetrics(const Clock* clock) {

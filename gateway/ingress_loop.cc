@@ -37,14 +37,15 @@ bool IngressLoop::TakeIn(transport::IncomingMessage message) {
   if (frames.size() >= 2) to.correlation = frames[1].substr(0, 64);
   if (s.peer == nullptr) {
     // ZAP admitted a key the registry no longer knows: fail closed.
-    s.rejection = {v1::UNAUTHENTICATED,
-                   "this key is not in the gateway's key registry"};
+    s.transport_error = {v1::UNAUTHENTICATED,
+                         "this key is not in the gateway's key registry"};
   } else if (frames.size() != 3 || frames[0] != kSubmitVerb) {
-    s.rejection = {v1::MALFORMED,
-                   "expected three frames: SUBMIT, a correlation id of "
-                   "at most 64 bytes, and an Envelope"};
+    s.transport_error = {v1::MALFORMED,
+                         "expected three frames: SUBMIT, a correlation id of "
+                         "at most 64 bytes, and an Envelope"};
   } else if (frames[1].size() > 64) {
-    s.rejection = {v1::MALFORMED, "the correlation id is longer than 64 bytes"};
+    s.transport_error = {v1::MALFORMED,
+                         "the correlation id is longer than 64 bytes"};
   } else {
     to.well_formed = true;
     s.bytes = std::move(frames[2]);
@@ -73,7 +74,7 @@ bool IngressLoop::TakeIn(transport::IncomingMessage message) {
 
 size_t IngressLoop::ServeOnce(std::chrono::milliseconds timeout) {
   size_t answered = 0;
-  if (!pending()) {
+  if (queue_.empty()) {
     auto first = socket_->Receive(timeout);
     if (!first) return 0;
     answered += TakeIn(std::move(*first));
@@ -89,30 +90,26 @@ size_t IngressLoop::ServeOnce(std::chrono::milliseconds timeout) {
   metrics_->ingress_queue_depth = queue_.size();
 
   submissions_.clear();
+  reply_to_.clear();
   while (!queue_.empty() && submissions_.size() < max_batch_) {
     Queued& q = queue_.front();
     admission_.Release(q.submission.bytes.size());
     submissions_.push_back(std::move(q.submission));
-    awaiting_.push_back(std::move(q.reply_to));
+    reply_to_.push_back(std::move(q.reply_to));
     queue_.pop_front();
   }
-  if (submissions_.empty() && !pipeline_->has_pending()) return answered;
-  return answered + Answer(pipeline_->Step(submissions_));
-}
+  if (submissions_.empty()) return answered;
 
-size_t IngressLoop::Drain() { return Answer(pipeline_->Flush()); }
-
-size_t IngressLoop::Answer(const std::vector<v1::SubmitReply>& replies) {
-  for (const v1::SubmitReply& reply : replies) {
-    const ReplyTo& to = awaiting_.front();
-    Reply(to, reply);
+  std::vector<v1::SubmitReply> replies = pipeline_->Run(submissions_);
+  for (size_t i = 0; i < replies.size(); ++i) {
+    const ReplyTo& to = reply_to_[i];
+    Reply(to, replies[i]);
     metrics_->ack_latency_seconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                       to.received)
             .count());
-    awaiting_.pop_front();
   }
-  return replies.size();
+  return answered + replies.size();
 }
 
 }  // namespace samverkan::gateway

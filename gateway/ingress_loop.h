@@ -1,9 +1,8 @@
 // The ingress side of the gateway's main thread: takes whatever submissions
 // are waiting off the socket into a bounded queue (refusing what does not
-// fit with RETRY_LATER), folds up to max_batch of them into one batch for
-// the pipeline, which decides it while the batch before commits, then
-// sends every reply that has become final. While batches commit, ZeroMQ's
-// I/O thread queues the next.
+// fit with RETRY_LATER), folds up to max_batch of them into one group
+// commit, then sends every reply. While one batch commits, ZeroMQ's I/O
+// thread queues the next.
 #ifndef SAMVERKAN_GATEWAY_INGRESS_LOOP_H_
 #define SAMVERKAN_GATEWAY_INGRESS_LOOP_H_
 
@@ -33,16 +32,13 @@ class IngressLoop {
   IngressLoop(const IngressLoop&) = delete;
   IngressLoop& operator=(const IngressLoop&) = delete;
 
-  // Waits up to `timeout` for a submission unless some are queued or
-  // decided already, takes in what has arrived, then decides one batch and
-  // commits the one decided before. Returns how many submissions were
-  // answered, refusals included.
+  // Waits up to `timeout` for a submission unless some are queued already,
+  // takes in what has arrived, then decides and answers one batch. Returns
+  // how many submissions were answered, refusals included.
   size_t ServeOnce(std::chrono::milliseconds timeout);
-  // Submissions taken in and not answered yet: ServeOnce should run again
+  // Submissions taken in and not yet decided: ServeOnce should run again
   // without waiting for the socket.
-  bool pending() const { return !queue_.empty() || pipeline_->has_pending(); }
-  // Commits what is decided and answers it; for a gateway stopping.
-  size_t Drain();
+  bool pending() const { return !queue_.empty(); }
 
  private:
   struct ReplyTo {
@@ -60,8 +56,6 @@ class IngressLoop {
   // it was answered.
   bool TakeIn(transport::IncomingMessage message);
   void Reply(const ReplyTo& to, const v1::SubmitReply& reply);
-  // Sends each reply to the oldest submission waiting for one.
-  size_t Answer(const std::vector<v1::SubmitReply>& replies);
 
   transport::CurveRouter* socket_;
   const KeyRegistry* registry_;
@@ -71,8 +65,7 @@ class IngressLoop {
   PipelineMetrics* metrics_;
   std::deque<Queued> queue_;
   std::vector<Submission> submissions_;
-  // Of the submissions given to the pipeline and not answered, in order.
-  std::deque<ReplyTo> awaiting_;
+  std::vector<ReplyTo> reply_to_;
 };
 
 }  // namespace samverkan::gateway

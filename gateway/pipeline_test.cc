@@ -1,6 +1,5 @@
 // Group commit over a real SQLite log: sequences, duplicates (across and within
-// batches), audited rejections, a failing commit that acknowledges nothing,
-// and Step's overlap of one batch's commit with the next one's decisions.
+// batches), audited rejections, and a failing commit that acknowledges nothing.
 #include "gateway/pipeline.h"
 
 #include <gtest/gtest.h>
@@ -174,120 +173,6 @@ TEST_F(PipelineTest, FullStoreAnswersRetryLaterAndLosesNothingAcknowledged) {
   ASSERT_TRUE(saw_retry_later);
   EXPECT_GT(metrics_.commit_failures.load(), 0u);
   EXPECT_TRUE(metrics_.last_commit_failed.load());  // /healthz says 503
-  std::vector<StoredRecord> records;
-  ASSERT_TRUE(store_->Read(kBase + 1, 100000, &records).ok());
-  ASSERT_EQ(records.size(), acknowledged.size());
-  for (size_t i = 0; i < records.size(); ++i) {
-    EXPECT_EQ(records[i].sequence, acknowledged[i]);
-  }
-}
-
-// Step keeps a batch decided until the next Step hands it to the commit
-// thread, and answers it in the Step after that, having decided two more
-// batches on top of it meanwhile.
-TEST_F(PipelineTest, StepDecidesTheNextBatchWhileTheOneBeforeCommits) {
-  Open();
-  v1::Envelope e = MakeEnvelope("region-orebro");
-  std::vector<Submission> first;
-  first.push_back(From(region_, MakeEnvelope("region-orebro")));
-  first.push_back(From(region_, e));
-  EXPECT_TRUE(pipeline_->Step(first).empty());
-  EXPECT_TRUE(pipeline_->has_pending());
-  EXPECT_EQ(store_->Head()->sequence, kBase);  // nothing written yet
-
-  std::vector<Submission> second;
-  second.push_back(From(region_, e));  // its first copy is not committed
-  second.push_back(From(region_, MakeEnvelope("region-orebro")));
-  EXPECT_TRUE(pipeline_->Step(second).empty());  // the first is committing
-
-  std::vector<Submission> third;
-  third.push_back(From(region_, MakeEnvelope("region-orebro")));
-  auto r1 = pipeline_->Step(third);
-  ASSERT_EQ(r1.size(), 2u);  // the first batch's, now committed
-  EXPECT_EQ(r1[0].outcome(), v1::ACCEPTED);
-  EXPECT_EQ(r1[0].sequence(), kBase + 1);
-  EXPECT_EQ(r1[1].sequence(), kBase + 2);
-  EXPECT_GE(store_->Head()->sequence, kBase + 2);
-  EXPECT_TRUE(pipeline_->has_pending());
-
-  auto r2 = pipeline_->Flush();
-  ASSERT_EQ(r2.size(), 3u);  // the second batch's, then the third's
-  EXPECT_EQ(r2[0].outcome(), v1::ACCEPTED);
-  EXPECT_TRUE(r2[0].duplicate());
-  EXPECT_EQ(r2[0].sequence(), kBase + 2);
-  EXPECT_EQ(r2[1].outcome(), v1::ACCEPTED);
-  EXPECT_FALSE(r2[1].duplicate());
-  EXPECT_EQ(r2[1].sequence(), kBase + 3);
-  EXPECT_EQ(r2[2].sequence(), kBase + 4);
-  EXPECT_FALSE(pipeline_->has_pending());
-  EXPECT_EQ(store_->Head()->sequence, kBase + 4);
-  EXPECT_EQ(metrics_.accepted.load(), 4u);
-  EXPECT_EQ(metrics_.duplicates.load(), 1u);
-}
-
-// A Step with nothing new commits what is decided at once, on the calling
-// thread: a lone synchronous publisher is answered in two Steps.
-TEST_F(PipelineTest, AnEmptyStepCommitsWhatIsDecided) {
-  Open();
-  std::vector<Submission> one;
-  one.push_back(From(region_, MakeEnvelope("region-orebro")));
-  EXPECT_TRUE(pipeline_->Step(one).empty());
-  std::vector<Submission> none;
-  auto replies = pipeline_->Step(none);
-  ASSERT_EQ(replies.size(), 1u);
-  EXPECT_EQ(replies[0].outcome(), v1::ACCEPTED);
-  EXPECT_EQ(replies[0].sequence(), kBase + 1);
-  EXPECT_EQ(store_->Head()->sequence, kBase + 1);
-  EXPECT_FALSE(pipeline_->has_pending());
-}
-
-// A commit that fails takes the batch decided on top of it down too: its
-// decisions may rest on events that were never stored. Both are refused,
-// the state is rebuilt from the log, and the next batch is accepted.
-TEST_F(PipelineTest, AFailedCommitRefusesTheBatchDecidedOnTopOfIt) {
-  SqliteLogStore::Options options;
-  options.max_page_count = 64;
-  Open(options);
-  std::vector<uint64_t> acknowledged;
-  std::vector<v1::SubmitReply> failed_step;
-  for (int round = 0; round < 200 && failed_step.empty(); ++round) {
-    std::vector<Submission> batch;
-    for (int i = 0; i < 10; ++i) {
-      v1::Envelope e = MakeEnvelope("region-orebro");
-      e.mutable_health_deteriorated()->set_clinical_note(
-          std::string(2000, 'n'));
-      batch.push_back(From(region_, e));
-    }
-    auto replies = pipeline_->Step(batch);
-    for (const auto& r : replies) {
-      if (r.outcome() == v1::ACCEPTED) acknowledged.push_back(r.sequence());
-    }
-    if (!replies.empty() && replies.back().code() == v1::RETRY_LATER) {
-      failed_step = replies;
-    }
-  }
-  ASSERT_EQ(failed_step.size(), 20u);  // the failed batch and the one on top
-  for (const auto& r : failed_step) {
-    EXPECT_EQ(r.code(), v1::RETRY_LATER) << r.message();
-    EXPECT_EQ(r.sequence(), 0u);
-  }
-  EXPECT_EQ(metrics_.commit_failures.load(), 1u);
-  EXPECT_EQ(metrics_.Rejected(v1::RETRY_LATER), 20u);
-
-  // The Step's own batch was decided afresh, on the state rebuilt from the
-  // log: what of it is accepted continues the log's numbering with no gap.
-  ASSERT_TRUE(pipeline_->has_pending());
-  uint64_t expected = kBase + acknowledged.size();
-  for (const auto& r : pipeline_->Flush()) {
-    if (r.outcome() != v1::ACCEPTED) {
-      EXPECT_EQ(r.code(), v1::RETRY_LATER) << r.message();
-      continue;
-    }
-    EXPECT_EQ(r.sequence(), ++expected);
-    acknowledged.push_back(r.sequence());
-  }
-  EXPECT_FALSE(pipeline_->has_pending());
-  EXPECT_EQ(store_->Head()->sequence, expected);
   std::vector<StoredRecord> records;
   ASSERT_TRUE(store_->Read(kBase + 1, 100000, &records).ok());
   ASSERT_EQ(records.size(), acknowledged.size());

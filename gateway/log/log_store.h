@@ -140,19 +140,6 @@ class LogStore {
   // The sequence of the record carrying event_id, if any.
   virtual StatusOr<std::optional<uint64_t>> FindEvent(
       std::string_view event_id) = 0;
-  // FindEvent for many ids at once: `out` gets one answer per id, in order.
-  // A backend may answer them from one read of the log; this one asks one
-  // by one.
-  virtual Status FindEvents(const std::vector<std::string_view>& event_ids,
-                            std::vector<std::optional<uint64_t>>* out) {
-    out->clear();
-    for (std::string_view id : event_ids) {
-      StatusOr<std::optional<uint64_t>> found = FindEvent(id);
-      if (!found.ok()) return found.status();
-      out->push_back(*found);
-    }
-    return OkStatus();
-  }
 
   // Up to `limit` records with sequence >= from, in order; replaces *out.
   virtual Status Read(uint64_t from, size_t limit,

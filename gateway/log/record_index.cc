@@ -113,7 +113,6 @@ Status RecordIndex::Load() {
   pending_ = std::move(pending);
   staged_.clear();
   absent_.clear();
-  absent_before_.clear();
   return OkStatus();
 }
 
@@ -138,7 +137,7 @@ Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
   }
   // Found in neither memory nor the index since the last commit, and only a
   // commit adds to either.
-  if (absent_.contains(event_id) || absent_before_.contains(event_id)) {
+  if (absent_.contains(event_id)) {
     staged_.emplace(event_id, sequence);
     return OkStatus();
   }
@@ -156,18 +155,9 @@ Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
 
 void RecordIndex::Commit() {
   for (const auto& [event_id, sequence] : staged_) {
-    for (StringSet* absent : {&absent_, &absent_before_}) {
-      if (auto it = absent->find(event_id); it != absent->end()) {
-        absent->erase(it);
-      }
-    }
     pending_.emplace(std::string(event_id), sequence);
   }
   staged_.clear();
-  // The gateway looks up the next batch's ids before this batch's commit;
-  // they stay remembered for one more commit. Older ones were never
-  // appended (rejected, or duplicates) and are forgotten.
-  absent_before_ = std::move(absent_);
   absent_.clear();
 }
 

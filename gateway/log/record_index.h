@@ -47,10 +47,9 @@ class RecordIndex {
   Status Load();
 
   // The sequence of the logged record carrying event_id, if any. An id not
-  // found is remembered until the second Commit after the lookup, so that
-  // appending it after this lookup (the gateway's idempotency stage, then
-  // its commit, with at most one other batch committed in between) searches
-  // the index once, not twice.
+  // found is remembered until the next Commit, so that appending it right
+  // after this lookup (the gateway's idempotency stage, then its commit)
+  // searches the index once, not twice.
   StatusOr<std::optional<uint64_t>> Find(std::string_view event_id);
 
   // Inside the open append transaction: AlreadyExists when event_id is
@@ -62,7 +61,6 @@ class RecordIndex {
   void Discard() {
     staged_.clear();
     absent_.clear();
-    absent_before_.clear();
   }
 
   // Whether enough records wait for the index to be worth a Flush.
@@ -85,12 +83,10 @@ class RecordIndex {
   StringMap<uint64_t> pending_;
   // This batch's, until it commits; the views point into the batch.
   std::unordered_map<std::string_view, uint64_t> staged_;
-  // Ids looked up and not logged, since the last commit and in the commit
-  // before. Only an append adds ids to the log, every append goes through
-  // Stage, and Commit takes what it logs out of both, so none of these can
-  // have been logged meanwhile except through staged_.
+  // Ids looked up and not logged since the last commit. Only an append adds
+  // ids to the log, and every append goes through Stage, so none of these
+  // can have been logged meanwhile except through staged_.
   StringSet absent_;
-  StringSet absent_before_;
 };
 
 }  // namespace samverkan::gateway

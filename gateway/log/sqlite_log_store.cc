@@ -624,34 +624,6 @@ StatusOr<std::optional<uint64_t>> SqliteLogStore::FindEvent(
   return sqlite::FindSequence(db_.get(), find_event_.get(), event_id);
 }
 
-Status SqliteLogStore::FindEvents(const std::vector<std::string_view>& ids,
-                                  std::vector<std::optional<uint64_t>>* out) {
-  out->clear();
-  std::lock_guard<std::mutex> lock(mu_);
-  // Each statement outside a transaction takes and drops its own read lock
-  // on the WAL; one per batch of lookups is enough.
-  const bool own_transaction = sqlite3_get_autocommit(db_.get()) != 0;
-  Status s = own_transaction ? Exec("BEGIN") : OkStatus();
-  for (size_t i = 0; s.ok() && i < ids.size(); ++i) {
-    StatusOr<std::optional<uint64_t>> found =
-        index_ != nullptr
-            ? index_->Find(ids[i])
-            : sqlite::FindSequence(db_.get(), find_event_.get(), ids[i]);
-    if (found.ok()) {
-      out->push_back(*found);
-    } else {
-      s = found.status();
-    }
-  }
-  if (own_transaction && !sqlite3_get_autocommit(db_.get())) {
-    // Nothing was written: ending the read cannot lose anything.
-    Status end = Exec(s.ok() ? "COMMIT" : "ROLLBACK");
-    if (s.ok()) s = end;
-  }
-  if (!s.ok()) out->clear();
-  return s;
-}
-
 Status SqliteLogStore::Read(uint64_t from, size_t limit,
                             std::vector<StoredRecord>* out) {
   out->clear();

@@ -82,9 +82,6 @@ class SqliteLogStore final : public LogStore {
                            std::vector<uint64_t>* recipient_sequences) override;
   StatusOr<std::optional<uint64_t>> FindEvent(
       std::string_view event_id) override;
-  // In one read transaction, not one per id.
-  Status FindEvents(const std::vector<std::string_view>& event_ids,
-                    std::vector<std::optional<uint64_t>>* out) override;
   // Replaces *out. DataLoss when a stored row is malformed (e.g. a hash that
   // is not 32 bytes), naming its sequence.
   Status Read(uint64_t from, size_t limit,

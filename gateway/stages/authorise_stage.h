@@ -14,7 +14,6 @@ class AuthoriseStage final : public Stage {
   explicit AuthoriseStage(const AuthorityTable& table) : table_(table) {}
 
   std::string_view Name() const override { return "authorise"; }
-  bool Stateless() const override { return true; }
   Verdict Process(Submission& submission, BatchContext& batch) override;
 
  private:

@@ -1,4 +1,4 @@
-// Duplicate detection against the store and the uncommitted batches.
+// Duplicate detection against the store and the open batch.
 #include "gateway/stages/idempotency_stage.h"
 
 namespace samverkan::gateway {
@@ -14,53 +14,31 @@ Verdict ReusedByAnother(const std::string& id) {
 
 }  // namespace
 
-void IdempotencyStage::Prefetch(std::span<Submission* const> submissions) {
-  ids_.clear();
-  for (const Submission* s : submissions) {
-    ids_.push_back(s->envelope.event_id());
-  }
-  const bool read = store_->FindEvents(ids_, &found_).ok();
-  for (size_t i = 0; i < submissions.size(); ++i) {
-    Submission::LogLookup& logged = submissions[i]->logged.emplace();
-    if (!read) {
-      logged.failed = true;
-      continue;
-    }
-    if (!found_[i]) continue;
-    // Rare (a resubmission): read the original for its source.
-    std::vector<StoredRecord> original;
-    if (!store_->Read(*found_[i], 1, &original).ok() || original.empty()) {
-      logged.failed = true;
-      continue;
-    }
-    logged.sequence = found_[i];
-    logged.source_organisation =
-        std::move(original.front().source_organisation);
-  }
-}
-
 Verdict IdempotencyStage::Process(Submission& s, BatchContext& batch) {
   const std::string& id = s.envelope.event_id();
   if (const BatchContext::Pending* pending = batch.FindPending(id)) {
     if (pending->source_organisation != s.peer->organisation) {
       return ReusedByAnother(id);
     }
-    return Verdict::DuplicateOfPending(pending->sequence);
+    return Verdict::DuplicateInBatch(pending->index);
   }
-  if (!s.logged) {
-    Submission* one[] = {&s};
-    Prefetch(one);
-  }
-  if (s.logged->failed) {
+  StatusOr<std::optional<uint64_t>> found = store_->FindEvent(id);
+  if (!found.ok()) {
     return Verdict::Reject(v1::RETRY_LATER,
                            "the log could not be read to check for a "
                            "duplicate; send the event again later");
   }
-  if (!s.logged->sequence) return Verdict::Continue();
-  if (s.logged->source_organisation != s.peer->organisation) {
+  if (!found->has_value()) return Verdict::Continue();
+  std::vector<StoredRecord> original;
+  if (!store_->Read(**found, 1, &original).ok() || original.empty()) {
+    return Verdict::Reject(v1::RETRY_LATER,
+                           "the log could not be read to check for a "
+                           "duplicate; send the event again later");
+  }
+  if (original.front().source_organisation != s.peer->organisation) {
     return ReusedByAnother(id);
   }
-  return Verdict::AlreadyAccepted(*s.logged->sequence);
+  return Verdict::AlreadyAccepted(**found);
 }
 
 }  // namespace samverkan::gateway

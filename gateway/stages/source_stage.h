@@ -10,7 +10,6 @@ namespace samverkan::gateway {
 class SourceStage final : public Stage {
  public:
   std::string_view Name() const override { return "source"; }
-  bool Stateless() const override { return true; }
   Verdict Process(Submission& submission, BatchContext& batch) override;
 };
 

@@ -14,7 +14,6 @@ class ValidateStage final : public Stage {
   explicit ValidateStage(const GatewayConfig& config) : config_(config) {}
 
   std::string_view Name() const override { return "validate"; }
-  bool Stateless() const override { return true; }
   Verdict Process(Submission& submission, BatchContext& batch) override;
 
  private:
