@@ -251,7 +251,9 @@ TEST(BackpressureTest, StoppedSubscriberHoldsBackNeitherIngestNorOthers) {
     for (size_t i = 0; i < got.size(); ++i) {
       ASSERT_EQ(got[i].recipient_sequence(), i + 1)
           << org << ": gap, repeat or disorder";
-      if (i > 0) ASSERT_GT(got[i].log_sequence(), got[i - 1].log_sequence());
+      if (i > 0) {
+        ASSERT_GT(got[i].log_sequence(), got[i - 1].log_sequence());
+      }
     }
   }
 }

@@ -239,7 +239,11 @@ TEST(GatewayKillTest, EveryAcknowledgedEventSurvivesRepeatedSigkill) {
   // Idle, the gateway indexes what waits without waiting for index_lag more.
   const uint64_t head_sequence = base + kEvents;
   EXPECT_TRUE(WaitUntil(
-      [&] { return IndexedThrough(gateway.LogPath()) == head_sequence; }, 10s))
+      [&] {
+        return static_cast<uint64_t>(IndexedThrough(gateway.LogPath())) ==
+               head_sequence;
+      },
+      10s))
       << "indexed through " << IndexedThrough(gateway.LogPath());
 
   // The operator's view, through the running gateway.

@@ -121,7 +121,9 @@ TEST(StoreFullTest, FullDiskAnswersRetryLaterLosesNothingAndResumes) {
   // The log holds the plan, the consent and each acknowledged event once, at
   // the sequence its acknowledgement named; a restart finds it so too.
   for (int start = 0; start < 2; ++start) {
-    if (start == 1) ASSERT_TRUE(gateway.Restart().ok());
+    if (start == 1) {
+      ASSERT_TRUE(gateway.Restart().ok());
+    }
     auto log = ReadWholeLog(gateway.LogPath());
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     ASSERT_EQ(log->size(), 2 + acknowledged.size());
