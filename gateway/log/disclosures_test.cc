@@ -100,6 +100,70 @@ TEST(DisclosuresTest, ReportListsEveryDecisionAboutAParticipantInOrder) {
   EXPECT_EQ(report[1].body, "");
 }
 
+TEST(DisclosuresTest, ReportPagesByIdWithoutSkippingOrRepeating) {
+  TempDir dir;
+  auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
+  ASSERT_TRUE(store.ok());
+  // p-1000's records 7 and 14 in one commit, 21 in the next; record 1 is
+  // someone else's and must not show.
+  Batch first;
+  for (int n : {7, 1, 14}) first.records.push_back(MakeRecord(n));
+  first.disclosures = {Decide(0, "kommun", true), Decide(0, "af", false),
+                       Decide(1, "kommun", true), Decide(2, "af", true),
+                       Decide(2, "fk", false),    Decide(2, "kommun", true)};
+  ASSERT_TRUE((*store)->Append(first, 5).ok());
+  Batch second;
+  second.records.push_back(MakeRecord(21));
+  second.disclosures = {Decide(0, "fk", true), Decide(0, "af", true)};
+  ASSERT_TRUE((*store)->Append(second, 6).ok());
+
+  std::vector<StoredDisclosure> all;
+  ASSERT_TRUE((*store)->ReadDisclosures("p-1000", 0, 100, &all).ok());
+  std::vector<std::string> expected = {"1 kommun", "1 af", "3 af", "3 fk",
+                                       "3 kommun", "4 fk", "4 af"};
+  std::vector<std::string> got;
+  for (const auto& d : all) {
+    got.push_back(std::to_string(d.log_sequence) + " " + d.recipient);
+  }
+  EXPECT_EQ(got, expected);
+
+  std::vector<std::string> paged;
+  uint64_t after = 0;
+  std::vector<StoredDisclosure> page;
+  for (int guard = 0; guard < 20; ++guard) {
+    ASSERT_TRUE((*store)->ReadDisclosures("p-1000", after, 1, &page).ok());
+    if (page.empty()) break;
+    ASSERT_EQ(page.size(), 1u);
+    EXPECT_GT(page[0].id, after);
+    after = page[0].id;
+    paged.push_back(std::to_string(page[0].log_sequence) + " " +
+                    page[0].recipient);
+  }
+  EXPECT_EQ(paged, expected);
+}
+
+TEST(DisclosuresTest, RecordWithMoreDecisionsThanItsIdsHoldIsRefused) {
+  TempDir dir;
+  auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
+  ASSERT_TRUE(store.ok());
+  // A record's decisions share its sequence in their ids (log_format.md);
+  // one past the room is refused, and nothing of the batch is stored.
+  Batch batch;
+  batch.records.push_back(MakeRecord(1));
+  batch.disclosures.assign(65537, Decide(0, "kommun", false));
+  auto refused = (*store)->Append(batch, 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("65536"), std::string::npos)
+      << refused.status().ToString();
+  EXPECT_EQ((*store)->Head()->sequence, 0u);
+  batch.disclosures.resize(65536);
+  ASSERT_TRUE((*store)->Append(batch, 2).ok());
+  std::vector<StoredDisclosure> report;
+  ASSERT_TRUE((*store)->ReadDisclosures("p-1001", 0, 100000, &report).ok());
+  EXPECT_EQ(report.size(), 65536u);
+}
+
 TEST(DisclosuresTest, ReplayReadsOnlyMarkedRecords) {
   TempDir dir;
   auto store = SqliteLogStore::Open(dir.File("log.sqlite"));

@@ -1,12 +1,10 @@
 // The deferred event-id and participant indexes (record_index.h), through
 // SqliteLogStore with a small lag so that every test crosses the boundary
 // between indexed records and the tail: lookups, duplicates, reopen, readers
-// in another connection, the upgrade of a version-2 log, and disclosures
-// whose body is the record's own.
+// in another connection, and disclosures whose body is the record's own.
 #include "gateway/log/record_index.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <memory>
 #include <string>
@@ -14,13 +12,14 @@
 
 #include "gateway/log/sqlite_log_store.h"
 #include "gateway/log/test_util.h"
-#include "gateway/log/verifier.h"
 
 namespace samverkan::gateway {
 namespace {
 
 using testing::MakeBatch;
 using testing::MakeRecord;
+using testing::OpenOrDie;
+using testing::QueryInt;
 using testing::TempDir;
 
 constexpr int64_t kT0 = 1795000000000000;
@@ -31,22 +30,7 @@ std::unique_ptr<SqliteLogStore> Open(const std::string& path,
   SqliteLogStore::Options options;
   options.read_only = read_only;
   options.index_lag = kLag;
-  auto store = SqliteLogStore::Open(path, options);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store).value() : nullptr;
-}
-
-int64_t QueryInt(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(db);
-  int64_t value = -1;
-  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return value;
+  return OpenOrDie(path, options);
 }
 
 // Sequences of the records about `participant`, as the store reads them.
@@ -255,95 +239,6 @@ TEST_F(RecordIndexTest, DisclosureOfTheWholeRecordReadsBackTheRecordsBytes) {
   EXPECT_EQ(out[0].body, batch.records[0].body);
   EXPECT_EQ(out[1].recipient, "fk");
   EXPECT_EQ(out[1].body, "");
-}
-
-// The version-2 schema as it was created, to prove the upgrade on a real
-// file rather than on a description of one.
-constexpr char kVersion2Schema[] = R"sql(
-CREATE TABLE meta(key TEXT PRIMARY KEY, value ANY NOT NULL) STRICT;
-CREATE TABLE records(
-  sequence INTEGER PRIMARY KEY, recorded_at_us INTEGER NOT NULL,
-  kind INTEGER NOT NULL, event_id TEXT NOT NULL UNIQUE,
-  participant_id TEXT NOT NULL, source_organisation TEXT NOT NULL,
-  payload_type TEXT NOT NULL, body BLOB NOT NULL, prev_hash BLOB NOT NULL,
-  hash BLOB NOT NULL, replay INTEGER NOT NULL DEFAULT 0) STRICT;
-CREATE INDEX records_by_participant ON records(participant_id);
-CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
-CREATE TABLE disclosures(
-  id INTEGER PRIMARY KEY, log_sequence INTEGER NOT NULL,
-  decided_at_us INTEGER NOT NULL, participant_id TEXT NOT NULL,
-  payload_type TEXT NOT NULL, source_organisation TEXT NOT NULL,
-  recipient TEXT NOT NULL, delivered INTEGER NOT NULL,
-  recipient_sequence INTEGER, categories TEXT NOT NULL,
-  withheld_categories TEXT NOT NULL, consent_ids TEXT NOT NULL,
-  reason TEXT NOT NULL, body BLOB) STRICT;
-CREATE UNIQUE INDEX deliveries_by_recipient
-  ON disclosures(recipient, recipient_sequence)
-  WHERE recipient_sequence IS NOT NULL;
-CREATE INDEX disclosures_by_record ON disclosures(log_sequence);
-CREATE TABLE audit(
-  id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL,
-  peer_organisation TEXT NOT NULL, event_id TEXT NOT NULL,
-  participant_id TEXT NOT NULL, payload_type TEXT NOT NULL,
-  code INTEGER NOT NULL, message TEXT NOT NULL) STRICT;
-CREATE INDEX audit_by_code ON audit(code);
-CREATE TABLE projections(
-  key TEXT PRIMARY KEY, at_sequence INTEGER NOT NULL, state BLOB NOT NULL
-) STRICT, WITHOUT ROWID;
-INSERT INTO meta(key, value) VALUES ('schema_version', 2);
-)sql";
-
-TEST_F(RecordIndexTest, VersionTwoLogIsUpgradedInPlaceWithItsChain) {
-  // Records written by today's store, then moved into a version-2 file
-  // exactly as they are (the chain does not depend on the schema).
-  const std::string source = dir_.File("source.sqlite");
-  LogHead written;
-  {
-    auto store = Open(source);
-    ASSERT_NE(store, nullptr);
-    auto head = store->Append(MakeBatch(1, 9), kT0);
-    ASSERT_TRUE(head.ok());
-    written = *head;
-  }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
-  const std::string copy = std::string(kVersion2Schema) + "ATTACH '" + source +
-                           "' AS source; INSERT INTO records SELECT * FROM "
-                           "source.records; DETACH source;";
-  ASSERT_EQ(sqlite3_exec(db, copy.c_str(), nullptr, nullptr, nullptr),
-            SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
-
-  // A reader may not see a file the gateway has not upgraded yet.
-  SqliteLogStore::Options read_only;
-  read_only.read_only = true;
-  auto early = SqliteLogStore::Open(Path(), read_only);
-  ASSERT_FALSE(early.ok());
-  EXPECT_EQ(early.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(early.status().message().find("version 2"), std::string::npos);
-
-  auto store = Open(Path());
-  ASSERT_NE(store, nullptr);
-  EXPECT_EQ(
-      QueryInt(Path(), "SELECT value FROM meta WHERE key = 'schema_version'"),
-      3);
-  EXPECT_EQ(IndexedThrough(), 9);
-  auto head = store->Head();
-  ASSERT_TRUE(head.ok());
-  EXPECT_EQ(head->sequence, written.sequence);
-  EXPECT_EQ(head->hash, written.hash);
-  auto verdict = VerifyChain(*store, 1, 100);
-  ASSERT_TRUE(verdict.ok());
-  EXPECT_TRUE(verdict->ok) << verdict->message;
-  Batch again;
-  again.records = {MakeRecord(4)};
-  EXPECT_EQ(store->Append(again, kT0 + 1).status().code(),
-            StatusCode::kAlreadyExists);
-  EXPECT_EQ(ParticipantSequences(*store, "p-1002"), Expected(2, 9, 1));
-  auto next = store->Append(MakeBatch(10, 1), kT0 + 2);
-  ASSERT_TRUE(next.ok());
-  EXPECT_EQ(next->sequence, 10u);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ using sqlite::ColumnString;
 using sqlite::FromSqlite;
 using sqlite::ScopedReset;
 
-constexpr int64_t kSchemaVersion = 3;
+constexpr int64_t kSchemaVersion = 4;
 
 // No index on event_id or participant_id here: RecordIndex keeps those off
 // the commit path (record_index.h).
@@ -65,6 +65,49 @@ UPDATE meta SET value = (SELECT coalesce(max(sequence), 0) FROM records)
 UPDATE meta SET value = 3 WHERE key = 'schema_version';
 )sql";
 
+// A disclosure's id is its record's sequence shifted left by SLOT_BITS, plus
+// its place among that record's decisions: the rowid itself finds a
+// record's decisions, so no index on log_sequence is written per recipient,
+// and ids still grow in the order the decisions were taken.
+constexpr int kSlotBits = 16;
+constexpr uint64_t kSlotsPerRecord = uint64_t{1} << kSlotBits;
+
+// What a disclosure decision adds to its record; everything the record
+// already says (participant, payload type, source, time) is read from it.
+constexpr char kDisclosuresColumns[] = R"sql((
+  id INTEGER PRIMARY KEY,
+  recipient TEXT NOT NULL,
+  delivered INTEGER NOT NULL,
+  recipient_sequence INTEGER,
+  categories TEXT NOT NULL,
+  withheld_categories TEXT NOT NULL,
+  consent_ids TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  body BLOB
+) STRICT)sql";
+
+constexpr char kDeliveriesIndex[] = R"sql(
+CREATE UNIQUE INDEX deliveries_by_recipient
+  ON disclosures(recipient, recipient_sequence)
+  WHERE recipient_sequence IS NOT NULL;)sql";
+
+// Version 3 copied four of the record's columns into every disclosure row
+// and indexed the rows by record. decided_at_us was always the record's
+// recorded_at_us (both come from the same Append), so nothing is lost.
+constexpr char kUpgradeFrom3[] = R"sql(
+CREATE TABLE disclosures_v4 DISCLOSURES_COLUMNS;
+INSERT INTO disclosures_v4
+  SELECT (log_sequence << SLOT_BITS) +
+         row_number() OVER (PARTITION BY log_sequence ORDER BY id) - 1,
+         recipient, delivered, recipient_sequence, categories,
+         withheld_categories, consent_ids, reason, body
+  FROM disclosures ORDER BY 1;
+DROP TABLE disclosures;
+ALTER TABLE disclosures_v4 RENAME TO disclosures;
+DELIVERIES_INDEX
+UPDATE meta SET value = 4 WHERE key = 'schema_version';
+)sql";
+
 // Run once, in one transaction, when the file is fresh.
 // STRICT makes SQLite refuse a value of the wrong type instead of silently
 // storing it, so every column holds what log_format.md says it holds.
@@ -75,26 +118,8 @@ CREATE TABLE meta(
 ) STRICT;
 CREATE TABLE records RECORDS_COLUMNS;
 CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
-CREATE TABLE disclosures(
-  id INTEGER PRIMARY KEY,
-  log_sequence INTEGER NOT NULL,
-  decided_at_us INTEGER NOT NULL,
-  participant_id TEXT NOT NULL,
-  payload_type TEXT NOT NULL,
-  source_organisation TEXT NOT NULL,
-  recipient TEXT NOT NULL,
-  delivered INTEGER NOT NULL,
-  recipient_sequence INTEGER,
-  categories TEXT NOT NULL,
-  withheld_categories TEXT NOT NULL,
-  consent_ids TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  body BLOB
-) STRICT;
-CREATE UNIQUE INDEX deliveries_by_recipient
-  ON disclosures(recipient, recipient_sequence)
-  WHERE recipient_sequence IS NOT NULL;
-CREATE INDEX disclosures_by_record ON disclosures(log_sequence);
+CREATE TABLE disclosures DISCLOSURES_COLUMNS;
+DELIVERIES_INDEX
 CREATE TABLE audit(
   id INTEGER PRIMARY KEY,
   at_us INTEGER NOT NULL,
@@ -111,17 +136,23 @@ CREATE TABLE projections(
   at_sequence INTEGER NOT NULL,
   state BLOB NOT NULL
 ) STRICT, WITHOUT ROWID;
-INSERT INTO meta(key, value) VALUES ('schema_version', 3);
+INSERT INTO meta(key, value) VALUES ('schema_version', 4);
 RECORD_INDEX
 )sql";
 
-// Fills the placeholders of kSchema and kUpgradeFrom2.
-std::string ExpandSchema(std::string sql) {
+// Fills the placeholders of the schema, its upgrades and the disclosure
+// queries.
+std::string Expand(std::string sql) {
+  const std::string slot_bits = std::to_string(kSlotBits);
   for (const auto& [name, text] :
        {std::pair<std::string_view, std::string_view>{"RECORDS_COLUMNS",
                                                       kRecordsColumns},
-        {"RECORD_INDEX", RecordIndex::kSchema}}) {
-    if (size_t at = sql.find(name); at != std::string::npos) {
+        {"RECORD_INDEX", RecordIndex::kSchema},
+        {"DISCLOSURES_COLUMNS", kDisclosuresColumns},
+        {"DELIVERIES_INDEX", kDeliveriesIndex},
+        {"SLOT_BITS", slot_bits}}) {
+    for (size_t at = sql.find(name); at != std::string::npos;
+         at = sql.find(name, at + text.size())) {
       sql.replace(at, name.size(), text);
     }
   }
@@ -151,18 +182,33 @@ constexpr char kReadParticipant[] =
     "WHERE sequence IN (SELECT sequence FROM participant_records "
     "WHERE participant_id = ?1 AND sequence >= ?2) ORDER BY sequence LIMIT ?3";
 constexpr char kInsertDisclosure[] =
-    "INSERT INTO disclosures(log_sequence, decided_at_us, participant_id, "
-    "payload_type, source_organisation, recipient, delivered, "
-    "recipient_sequence, categories, withheld_categories, consent_ids, reason, "
-    "body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    "INSERT INTO disclosures(id, recipient, delivered, recipient_sequence, "
+    "categories, withheld_categories, consent_ids, reason, body) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+// The columns ReadDisclosureRows reads, `d` joined with its record `r`.
 constexpr char kDisclosureColumns[] =
-    "SELECT id, log_sequence, decided_at_us, participant_id, payload_type, "
-    "source_organisation, recipient, delivered, "
-    "coalesce(recipient_sequence, 0), categories, withheld_categories, "
-    "consent_ids, reason, CASE WHEN delivered = 0 THEN x'' "
-    "ELSE coalesce(body, (SELECT body FROM records "
-    "WHERE records.sequence = disclosures.log_sequence)) END "
-    "FROM disclosures ";
+    "SELECT d.id, r.sequence, r.recorded_at_us, r.participant_id, "
+    "r.payload_type, r.source_organisation, d.recipient, d.delivered, "
+    "coalesce(d.recipient_sequence, 0), d.categories, d.withheld_categories, "
+    "d.consent_ids, d.reason, CASE WHEN d.delivered = 0 THEN x'' "
+    "ELSE coalesce(d.body, r.body) END ";
+constexpr char kReadDeliveries[] =
+    "FROM disclosures d JOIN records r ON r.sequence = d.id >> SLOT_BITS "
+    "WHERE d.recipient = ?1 AND d.recipient_sequence > ?2 "
+    "ORDER BY d.recipient_sequence LIMIT ?3";
+// Through the participant's records, each one's decisions a rowid range:
+// both indexes used here grow once per event, never once per recipient.
+// The records are found first (MATERIALIZED, then CROSS JOIN keeps that
+// order); otherwise SQLite may walk every disclosure after ?2 for the tail.
+constexpr char kReadDisclosuresFrom[] =
+    "WITH mine(sequence) AS MATERIALIZED (SELECT sequence "
+    "FROM participant_records WHERE participant_id = ?1 "
+    "AND sequence >= ?2 >> SLOT_BITS) ";
+constexpr char kReadDisclosures[] =
+    "FROM mine CROSS JOIN records r ON r.sequence = mine.sequence "
+    "CROSS JOIN disclosures d ON d.id >= r.sequence << SLOT_BITS "
+    "AND d.id < (r.sequence + 1) << SLOT_BITS "
+    "WHERE d.id > ?2 ORDER BY d.id LIMIT ?3";
 constexpr char kRecipientHead[] =
     "SELECT coalesce(max(recipient_sequence), 0) FROM disclosures "
     "WHERE recipient = ?1 AND recipient_sequence IS NOT NULL";
@@ -305,12 +351,16 @@ Status SqliteLogStore::CreateSchema() {
   // Finished first: DROP TABLE needs no statement to be running.
   count.reset();
   if (s.ok() && objects == 0) {
-    s = Exec(ExpandSchema(kSchema));
+    s = Exec(Expand(kSchema));
   } else if (s.ok()) {
-    if (StatusOr<int64_t> version = ReadSchemaVersion();
-        version.ok() && *version == 2) {
-      s = Exec(ExpandSchema(kUpgradeFrom2));
+    // Each upgrade moves the file one version on, all in this transaction.
+    StatusOr<int64_t> version = ReadSchemaVersion();
+    if (version.ok() && *version == 2) {
+      s = Exec(Expand(kUpgradeFrom2));
+      version = 3;
     }
+    if (s.ok() && version.ok() && *version == 3)
+      s = Exec(Expand(kUpgradeFrom3));
   }
   if (s.ok()) s = Exec("COMMIT;");
   if (!s.ok() && !sqlite3_get_autocommit(db_.get())) {
@@ -337,10 +387,11 @@ StatusOr<int64_t> SqliteLogStore::ReadSchemaVersion() {
 Status SqliteLogStore::CheckSchema() {
   StatusOr<int64_t> found = ReadSchemaVersion();
   if (!found.ok()) return found.status();
-  if (*found == 2 && read_only_) {
+  if ((*found == 2 || *found == 3) && read_only_) {
     return FailedPreconditionError(
-        "event log schema version 2 is upgraded to version 3 when the "
-        "gateway next opens it; it cannot be read before that");
+        "event log schema version " + std::to_string(*found) +
+        " is upgraded to version " + std::to_string(kSchemaVersion) +
+        " when the gateway next opens it; it cannot be read before that");
   }
   if (*found != kSchemaVersion) {
     return FailedPreconditionError(
@@ -366,15 +417,9 @@ Status SqliteLogStore::PrepareStatements() {
       {kReadProjections, &read_projections_},
   };
   const std::string deliveries =
-      std::string(kDisclosureColumns) +
-      "WHERE recipient = ?1 AND recipient_sequence > ?2 "
-      "ORDER BY recipient_sequence LIMIT ?3";
-  // Through the participant's records: both indexes used here grow in
-  // sequence order or once per event, never once per recipient.
-  const std::string disclosures =
-      std::string(kDisclosureColumns) +
-      "WHERE log_sequence IN (SELECT sequence FROM participant_records "
-      "WHERE participant_id = ?1) AND id > ?2 ORDER BY id LIMIT ?3";
+      Expand(std::string(kDisclosureColumns) + kReadDeliveries);
+  const std::string disclosures = Expand(std::string(kReadDisclosuresFrom) +
+                                         kDisclosureColumns + kReadDisclosures);
   if (Status s = Prepare(deliveries, &read_deliveries_); !s.ok()) return s;
   if (Status s = Prepare(disclosures, &read_disclosures_); !s.ok()) return s;
   for (const auto& [sql, stmt] : reads) {
@@ -538,7 +583,7 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
     }
   }
   if (Status s = InsertDisclosures(batch, head_cache_.sequence + 1,
-                                   recorded_at_us, recipient_sequences);
+                                   recipient_sequences);
       !s.ok()) {
     recipient_heads_.clear();
     return Abandon(std::move(s));
@@ -752,7 +797,7 @@ StatusOr<uint64_t> SqliteLogStore::RecipientHead(std::string_view recipient) {
 }
 
 Status SqliteLogStore::InsertDisclosures(
-    const Batch& batch, uint64_t first, int64_t decided_at_us,
+    const Batch& batch, uint64_t first,
     std::vector<uint64_t>* recipient_sequences) {
   if (recipient_sequences)
     recipient_sequences->assign(batch.disclosures.size(), 0);
@@ -760,6 +805,7 @@ Status SqliteLogStore::InsertDisclosures(
   // Assigned here, inside the transaction, and published to the cache only
   // after COMMIT: a failed batch leaves no hole in any recipient's numbers.
   std::map<std::string, uint64_t, std::less<>> next;
+  std::vector<uint64_t> slots(batch.records.size(), 0);
   sqlite3_stmt* stmt = insert_disclosure_.get();
   ScopedReset reset(stmt);
   for (size_t i = 0; i < batch.disclosures.size(); ++i) {
@@ -768,6 +814,13 @@ Status SqliteLogStore::InsertDisclosures(
       return InvalidArgumentError(
           "a disclosure names record " + std::to_string(d.record_index) +
           " of a batch of " + std::to_string(batch.records.size()));
+    }
+    const uint64_t slot = slots[d.record_index]++;
+    if (slot >= kSlotsPerRecord) {
+      return InvalidArgumentError("record " + std::to_string(d.record_index) +
+                                  " of the batch has " + "more than " +
+                                  std::to_string(kSlotsPerRecord) +
+                                  " disclosure decisions");
     }
     const NewRecord& r = batch.records[d.record_index];
     uint64_t recipient_sequence = 0;
@@ -781,29 +834,25 @@ Status SqliteLogStore::InsertDisclosures(
       recipient_sequence = ++it->second;
     }
     if (recipient_sequences) (*recipient_sequences)[i] = recipient_sequence;
-    int rc = sqlite3_bind_int64(stmt, 1,
-                                static_cast<int64_t>(first + d.record_index));
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, decided_at_us);
-    if (rc == SQLITE_OK) rc = BindText(stmt, 3, r.participant_id);
-    if (rc == SQLITE_OK) rc = BindText(stmt, 4, r.payload_type);
-    if (rc == SQLITE_OK) rc = BindText(stmt, 5, r.source_organisation);
-    if (rc == SQLITE_OK) rc = BindText(stmt, 6, d.recipient);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 7, d.delivered ? 1 : 0);
+    const uint64_t id = ((first + d.record_index) << kSlotBits) | slot;
+    int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(id));
+    if (rc == SQLITE_OK) rc = BindText(stmt, 2, d.recipient);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 3, d.delivered ? 1 : 0);
     if (rc == SQLITE_OK) {
       rc = d.delivered ? sqlite3_bind_int64(
-                             stmt, 8, static_cast<int64_t>(recipient_sequence))
-                       : sqlite3_bind_null(stmt, 8);
+                             stmt, 4, static_cast<int64_t>(recipient_sequence))
+                       : sqlite3_bind_null(stmt, 4);
     }
-    if (rc == SQLITE_OK) rc = BindText(stmt, 9, d.categories);
-    if (rc == SQLITE_OK) rc = BindText(stmt, 10, d.withheld_categories);
-    if (rc == SQLITE_OK) rc = BindText(stmt, 11, d.consent_ids);
-    if (rc == SQLITE_OK) rc = BindText(stmt, 12, d.reason);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 5, d.categories);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 6, d.withheld_categories);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 7, d.consent_ids);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 8, d.reason);
     if (rc == SQLITE_OK) {
       // Nothing withheld: the record's own (chained) bytes were delivered,
       // so they are not stored a second time.
       const bool verbatim = d.body == r.body;
-      rc = d.delivered && !verbatim ? BindBlob(stmt, 13, d.body)
-                                    : sqlite3_bind_null(stmt, 13);
+      rc = d.delivered && !verbatim ? BindBlob(stmt, 9, d.body)
+                                    : sqlite3_bind_null(stmt, 9);
     }
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE) {

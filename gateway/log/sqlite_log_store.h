@@ -138,7 +138,6 @@ class SqliteLogStore final : public LogStore {
   // Inserts the batch's disclosures inside the open transaction; `first`
   // is the sequence of the batch's first record.
   Status InsertDisclosures(const Batch& batch, uint64_t first,
-                           int64_t decided_at_us,
                            std::vector<uint64_t>* recipient_sequences);
   StatusOr<uint64_t> RecipientHeadLocked(std::string_view recipient);
   Status UpsertProjections(const Batch& batch);

@@ -3,7 +3,6 @@
 #include "gateway/log/sqlite_log_store.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <memory>
@@ -18,19 +17,13 @@
 namespace samverkan::gateway {
 namespace {
 
+using testing::ExecOnFile;
 using testing::MakeBatch;
 using testing::MakeRecord;
+using testing::OpenOrDie;
 using testing::TempDir;
 
 constexpr int64_t kT0 = 1795000000000000;
-
-std::unique_ptr<SqliteLogStore> OpenOrDie(
-    const std::string& path,
-    const SqliteLogStore::Options& options = SqliteLogStore::Options{}) {
-  auto store = SqliteLogStore::Open(path, options);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store).value() : nullptr;
-}
 
 SqliteLogStore::Options ReadOnly() {
   SqliteLogStore::Options o;
@@ -312,11 +305,8 @@ TEST_F(SqliteLogStoreTest, ReadOnlyOpenNeedsAnExistingLog) {
   auto missing = SqliteLogStore::Open(Path(), ReadOnly());
   EXPECT_FALSE(missing.ok());
 
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir_.File("other.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_NO_FATAL_FAILURE(
+      ExecOnFile(dir_.File("other.db"), "CREATE TABLE t(x)"));
   auto foreign = SqliteLogStore::Open(dir_.File("other.db"));
   ASSERT_FALSE(foreign.ok());
   EXPECT_EQ(foreign.status().code(), StatusCode::kFailedPrecondition);
@@ -505,14 +495,8 @@ TEST_F(SqliteLogStoreTest, LogOfAnotherSchemaVersionIsRefused) {
   { ASSERT_NE(OpenOrDie(Path()), nullptr); }
   // Version 1 had no projections table; no such logs were ever deployed, so
   // it is refused like any other version rather than migrated.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE meta SET value = 1 "
-                         "WHERE key = 'schema_version'",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_NO_FATAL_FAILURE(ExecOnFile(
+      Path(), "UPDATE meta SET value = 1 WHERE key = 'schema_version'"));
   auto old = SqliteLogStore::Open(Path());
   ASSERT_FALSE(old.ok());
   EXPECT_EQ(old.status().code(), StatusCode::kFailedPrecondition);

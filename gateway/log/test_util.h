@@ -4,14 +4,17 @@
 #define SAMVERKAN_GATEWAY_LOG_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "common/testing/temp_dir.h"
 #include "gateway/log/log_store.h"
+#include "gateway/log/sqlite_log_store.h"
 #include "samverkan/payload_type.h"
 #include "samverkan/v1/envelope.pb.h"
 
@@ -51,6 +54,40 @@ inline Batch MakeBatch(int first, int count) {
   Batch b;
   for (int i = 0; i < count; ++i) b.records.push_back(MakeRecord(first + i));
   return b;
+}
+
+// Opens the log at `path`; on failure the test fails and this is null.
+inline std::unique_ptr<SqliteLogStore> OpenOrDie(
+    const std::string& path,
+    const SqliteLogStore::Options& options = SqliteLogStore::Options{}) {
+  auto store = SqliteLogStore::Open(path, options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+// Runs `sql` on the file through a connection of its own, as another
+// process (or an older version of the gateway) would.
+inline void ExecOnFile(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+// The first column of the first row `sql` returns from the file, through a
+// connection of its own; -1 when there is no row.
+inline int64_t QueryInt(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  int64_t value = -1;
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
 }
 
 }  // namespace samverkan::gateway::testing

@@ -1,0 +1,287 @@
+// The in-place upgrades of older event logs (log_format.md): files built
+// with the schema each version created, filled with records today's store
+// wrote (the chain does not depend on the schema), then opened by the
+// writer. A reader may not open a file the writer has not upgraded yet.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "gateway/log/record_index.h"
+#include "gateway/log/sqlite_log_store.h"
+#include "gateway/log/test_util.h"
+#include "gateway/log/verifier.h"
+
+namespace samverkan::gateway {
+namespace {
+
+using testing::ExecOnFile;
+using testing::MakeBatch;
+using testing::MakeRecord;
+using testing::OpenOrDie;
+using testing::QueryInt;
+using testing::TempDir;
+
+constexpr int64_t kT0 = 1795000000000000;
+
+// The tables versions 2 and 3 shared, disclosures as they were then.
+constexpr char kOldTables[] = R"sql(
+CREATE TABLE disclosures(
+  id INTEGER PRIMARY KEY, log_sequence INTEGER NOT NULL,
+  decided_at_us INTEGER NOT NULL, participant_id TEXT NOT NULL,
+  payload_type TEXT NOT NULL, source_organisation TEXT NOT NULL,
+  recipient TEXT NOT NULL, delivered INTEGER NOT NULL,
+  recipient_sequence INTEGER, categories TEXT NOT NULL,
+  withheld_categories TEXT NOT NULL, consent_ids TEXT NOT NULL,
+  reason TEXT NOT NULL, body BLOB) STRICT;
+CREATE UNIQUE INDEX deliveries_by_recipient
+  ON disclosures(recipient, recipient_sequence)
+  WHERE recipient_sequence IS NOT NULL;
+CREATE INDEX disclosures_by_record ON disclosures(log_sequence);
+CREATE TABLE audit(
+  id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL,
+  peer_organisation TEXT NOT NULL, event_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL, payload_type TEXT NOT NULL,
+  code INTEGER NOT NULL, message TEXT NOT NULL) STRICT;
+CREATE INDEX audit_by_code ON audit(code);
+CREATE TABLE projections(
+  key TEXT PRIMARY KEY, at_sequence INTEGER NOT NULL, state BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value ANY NOT NULL) STRICT;
+)sql";
+
+constexpr char kVersion2Records[] = R"sql(
+CREATE TABLE records(
+  sequence INTEGER PRIMARY KEY, recorded_at_us INTEGER NOT NULL,
+  kind INTEGER NOT NULL, event_id TEXT NOT NULL UNIQUE,
+  participant_id TEXT NOT NULL, source_organisation TEXT NOT NULL,
+  payload_type TEXT NOT NULL, body BLOB NOT NULL, prev_hash BLOB NOT NULL,
+  hash BLOB NOT NULL, replay INTEGER NOT NULL DEFAULT 0) STRICT;
+CREATE INDEX records_by_participant ON records(participant_id);
+CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
+INSERT INTO meta(key, value) VALUES ('schema_version', 2);
+)sql";
+
+constexpr char kVersion3Records[] = R"sql(
+CREATE TABLE records(
+  sequence INTEGER PRIMARY KEY, recorded_at_us INTEGER NOT NULL,
+  kind INTEGER NOT NULL, event_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL, source_organisation TEXT NOT NULL,
+  payload_type TEXT NOT NULL, body BLOB NOT NULL, prev_hash BLOB NOT NULL,
+  hash BLOB NOT NULL, replay INTEGER NOT NULL DEFAULT 0) STRICT;
+CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
+INSERT INTO meta(key, value) VALUES ('schema_version', 3);
+)sql";
+
+// Today's disclosure rows of `source` in the shape of versions 2 and 3:
+// the record's columns copied in, ids numbered in order of decision.
+constexpr char kCopyDisclosuresAsOld[] = R"sql(
+INSERT INTO disclosures(log_sequence, decided_at_us, participant_id,
+  payload_type, source_organisation, recipient, delivered, recipient_sequence,
+  categories, withheld_categories, consent_ids, reason, body)
+SELECT r.sequence, r.recorded_at_us, r.participant_id, r.payload_type,
+  r.source_organisation, d.recipient, d.delivered, d.recipient_sequence,
+  d.categories, d.withheld_categories, d.consent_ids, d.reason, d.body
+FROM source.disclosures d JOIN source.records r ON r.sequence = d.id >> 16
+ORDER BY d.id;
+)sql";
+
+std::unique_ptr<SqliteLogStore> Open(const std::string& path,
+                                     bool read_only = false) {
+  SqliteLogStore::Options options;
+  options.read_only = read_only;
+  options.index_lag = 5;
+  return OpenOrDie(path, options);
+}
+
+// Every field a reader gets, so that two stores' answers compare whole.
+std::vector<std::string> Describe(const std::vector<StoredDisclosure>& rows) {
+  std::vector<std::string> out;
+  for (const StoredDisclosure& d : rows) {
+    out.push_back(
+        std::to_string(d.id) + " #" + std::to_string(d.log_sequence) + " @" +
+        std::to_string(d.decided_at_us) + " " + d.participant_id + " " +
+        d.payload_type + " " + d.source_organisation + " -> " + d.recipient +
+        (d.delivered ? " delivered " : " withheld ") +
+        std::to_string(d.recipient_sequence) + " [" + d.categories + "|" +
+        d.withheld_categories + "|" + d.consent_ids + "] " + d.reason + " " +
+        std::to_string(std::hash<std::string>{}(d.body)));
+  }
+  return out;
+}
+
+struct Reads {
+  std::vector<std::string> deliveries;  // to "af", then to "kommun"
+  std::vector<std::string> reports;     // about p-1001, then p-1002
+};
+
+Reads ReadAll(LogStore& store) {
+  Reads reads;
+  std::vector<StoredDisclosure> rows;
+  for (const char* recipient : {"af", "kommun"}) {
+    EXPECT_TRUE(store.ReadDeliveries(recipient, 0, 100, &rows).ok());
+    for (auto& line : Describe(rows)) reads.deliveries.push_back(line);
+  }
+  for (const char* participant : {"p-1001", "p-1002"}) {
+    EXPECT_TRUE(store.ReadDisclosures(participant, 0, 100, &rows).ok());
+    for (auto& line : Describe(rows)) reads.reports.push_back(line);
+  }
+  return reads;
+}
+
+// Records 1..9 in two commits, with what a gateway decides about them: the
+// whole record to one party, a redacted copy to another, one withheld.
+void WriteSource(const std::string& path, Reads* reads, LogHead* head) {
+  auto store = Open(path);
+  ASSERT_NE(store, nullptr);
+  for (const auto& [first, count, at] :
+       {std::tuple{1, 5, kT0}, std::tuple{6, 4, kT0 + 1000}}) {
+    Batch batch = MakeBatch(first, count);
+    for (size_t i = 0; i < batch.records.size(); ++i) {
+      Disclosure whole;
+      whole.record_index = i;
+      whole.recipient = "kommun";
+      whole.delivered = true;
+      whole.categories = "HEALTH_STATUS,HEALTH_DETAILS";
+      whole.consent_ids = "c-1";
+      whole.reason = "COORDINATION, under consent c-1";
+      whole.body = batch.records[i].body;
+      Disclosure part = whole;
+      part.recipient = "af";
+      part.categories = "HEALTH_STATUS";
+      part.withheld_categories = "HEALTH_DETAILS";
+      part.body = "redacted-" + std::to_string(first + i);
+      Disclosure none = part;
+      none.recipient = "fk";
+      none.delivered = false;
+      none.categories.clear();
+      none.consent_ids.clear();
+      none.reason = "no active consent lets fk receive HEALTH_DETAILS";
+      none.body.clear();
+      batch.disclosures.push_back(whole);
+      if ((first + i) % 2 == 0) batch.disclosures.push_back(part);
+      batch.disclosures.push_back(none);
+    }
+    auto written = store->Append(batch, at);
+    ASSERT_TRUE(written.ok()) << written.status().ToString();
+    *head = *written;
+  }
+  *reads = ReadAll(*store);
+}
+
+class SchemaUpgradeTest : public ::testing::Test {
+ protected:
+  // A file of schema `version` holding what WriteSource wrote.
+  void BuildOldLog(int version) {
+    ASSERT_NO_FATAL_FAILURE(WriteSource(Source(), &written_, &head_));
+    std::string sql = kOldTables;
+    sql += version == 2 ? kVersion2Records : kVersion3Records;
+    if (version == 3) sql += RecordIndex::kSchema;
+    sql += "ATTACH '" + Source() + "' AS source;";
+    sql += "INSERT INTO records SELECT * FROM source.records;";
+    sql += kCopyDisclosuresAsOld;
+    if (version == 3) {
+      sql += "INSERT INTO event_index SELECT * FROM source.event_index;";
+      sql +=
+          "INSERT INTO participant_index "
+          "SELECT * FROM source.participant_index;";
+      sql +=
+          "UPDATE meta SET value = (SELECT value FROM source.meta "
+          "WHERE key = 'indexed_through') WHERE key = 'indexed_through';";
+    }
+    sql += "DETACH source;";
+    ExecOnFile(Path(), sql);
+  }
+
+  void ExpectReadersRefusedUntilUpgraded(int version) {
+    SqliteLogStore::Options read_only;
+    read_only.read_only = true;
+    auto early = SqliteLogStore::Open(Path(), read_only);
+    ASSERT_FALSE(early.ok());
+    EXPECT_EQ(early.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(
+        early.status().message().find("version " + std::to_string(version)),
+        std::string::npos)
+        << early.status().ToString();
+  }
+
+  // The upgraded file answers exactly as the file today's store wrote, and
+  // goes on from where it was: chain, duplicates, numbering.
+  void ExpectCurrentLogWithTheSameContent() {
+    auto store = Open(Path());
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(
+        QueryInt(Path(), "SELECT value FROM meta WHERE key = 'schema_version'"),
+        4);
+    EXPECT_EQ(QueryInt(Path(),
+                       "SELECT count(*) FROM sqlite_schema "
+                       "WHERE name = 'disclosures_by_record'"),
+              0);
+    auto head = store->Head();
+    ASSERT_TRUE(head.ok());
+    EXPECT_EQ(head->sequence, head_.sequence);
+    EXPECT_EQ(head->hash, head_.hash);
+    auto verdict = VerifyChain(*store, 1, 100);
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_TRUE(verdict->ok) << verdict->message;
+
+    const Reads upgraded = ReadAll(*store);
+    EXPECT_EQ(upgraded.deliveries, written_.deliveries);
+    EXPECT_EQ(upgraded.reports, written_.reports);
+    // Records 1, 8 (p-1001) and 2, 9 (p-1002); even ones have three.
+    EXPECT_EQ(written_.reports.size(), 10u);
+
+    Batch again;
+    again.records = {MakeRecord(4)};
+    EXPECT_EQ(store->Append(again, kT0 + 2000).status().code(),
+              StatusCode::kAlreadyExists);
+    Batch next = MakeBatch(10, 1);
+    Disclosure d;
+    d.recipient = "af";
+    d.delivered = true;
+    d.body = "redacted-10";
+    next.disclosures = {d};
+    std::vector<uint64_t> assigned;
+    ASSERT_TRUE(store->Append(next, kT0 + 3000, &assigned).ok());
+    EXPECT_EQ(assigned, std::vector<uint64_t>{5});  // after 2, 4, 6, 8
+  }
+
+  std::string Path() const { return dir_.File("log.sqlite"); }
+  std::string Source() const { return dir_.File("source.sqlite"); }
+
+  TempDir dir_;
+  Reads written_;
+  LogHead head_;
+};
+
+TEST_F(SchemaUpgradeTest, VersionTwoLogIsUpgradedInPlace) {
+  ASSERT_NO_FATAL_FAILURE(BuildOldLog(2));
+  ExpectReadersRefusedUntilUpgraded(2);
+  ExpectCurrentLogWithTheSameContent();
+  // Version 2 had no index tables: the upgrade fills them.
+  EXPECT_EQ(
+      QueryInt(Path(), "SELECT value FROM meta WHERE key = 'indexed_through'"),
+      9);
+}
+
+TEST_F(SchemaUpgradeTest, VersionThreeLogIsUpgradedInPlace) {
+  ASSERT_NO_FATAL_FAILURE(BuildOldLog(3));
+  ExpectReadersRefusedUntilUpgraded(3);
+  ExpectCurrentLogWithTheSameContent();
+}
+
+TEST_F(SchemaUpgradeTest, UpgradedLogOpensAgainAsItIs) {
+  ASSERT_NO_FATAL_FAILURE(BuildOldLog(3));
+  { ASSERT_NE(Open(Path()), nullptr); }
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  const Reads read = ReadAll(*reader);
+  EXPECT_EQ(read.deliveries, written_.deliveries);
+  EXPECT_EQ(read.reports, written_.reports);
+}
+
+}  // namespace
+}  // namespace samverkan::gateway
