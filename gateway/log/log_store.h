@@ -141,6 +141,14 @@ class LogStore {
   virtual StatusOr<std::optional<uint64_t>> FindEvent(
       std::string_view event_id) = 0;
 
+  // Between BeginReads and EndReads every read sees one snapshot of the
+  // log, taken at the first of them, instead of each read taking and
+  // releasing its own: a writer deciding a batch does many lookups in a
+  // row. Append (and deferred work) end the snapshot first. Calls do not
+  // nest; a second BeginReads is a no-op. The default does nothing.
+  virtual void BeginReads() {}
+  virtual void EndReads() {}
+
   // Up to `limit` records with sequence >= from, in order; replaces *out.
   virtual Status Read(uint64_t from, size_t limit,
                       std::vector<StoredRecord>* out) = 0;
@@ -177,6 +185,19 @@ class LogStore {
   virtual Status ReadDisclosures(std::string_view participant,
                                  uint64_t after_id, size_t limit,
                                  std::vector<StoredDisclosure>* out) = 0;
+};
+
+// Holds one read snapshot of `store` for its lifetime (LogStore::BeginReads).
+// `store` is not owned and must outlive the scope.
+class ReadScope {
+ public:
+  explicit ReadScope(LogStore& store) : store_(store) { store_.BeginReads(); }
+  ReadScope(const ReadScope&) = delete;
+  ReadScope& operator=(const ReadScope&) = delete;
+  ~ReadScope() { store_.EndReads(); }
+
+ private:
+  LogStore& store_;
 };
 
 }  // namespace samverkan::gateway

@@ -415,6 +415,9 @@ Status SqliteLogStore::PrepareStatements() {
       {kReadParticipant, &read_participant_},
       {kRecipientHead, &recipient_head_},
       {kReadProjections, &read_projections_},
+      {"BEGIN", &begin_reads_},
+      {"COMMIT", &commit_},
+      {"ROLLBACK", &rollback_},
   };
   const std::string deliveries =
       Expand(std::string(kDisclosureColumns) + kReadDeliveries);
@@ -428,8 +431,6 @@ Status SqliteLogStore::PrepareStatements() {
   if (read_only_) return OkStatus();
   const std::pair<const char*, Statement*> writes[] = {
       {"BEGIN IMMEDIATE", &begin_},
-      {"COMMIT", &commit_},
-      {"ROLLBACK", &rollback_},
       {kInsertRecord, &insert_record_},
       {kInsertAudit, &insert_audit_},
       {kInsertDisclosure, &insert_disclosure_},
@@ -501,6 +502,7 @@ StatusOr<LogHead> SqliteLogStore::Append(
     }
   }
   std::lock_guard<std::mutex> lock(mu_);
+  EndReadsLocked();
   if (!sqlite3_get_autocommit(db_.get())) {
     // Left open by a ROLLBACK that failed; finish it before starting anew.
     (void)Abandon(OkStatus());
@@ -611,6 +613,7 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
 
 Status SqliteLogStore::RunDeferredWork() {
   std::lock_guard<std::mutex> lock(mu_);
+  EndReadsLocked();
   if (index_ == nullptr || index_->pending() == 0 || head_stale_) {
     return OkStatus();
   }
@@ -660,6 +663,26 @@ Status SqliteLogStore::ReadProjections(std::string_view after_key, size_t limit,
     return FromSqlite(db_.get(), rc, "reading projections");
   }
   return OkStatus();
+}
+
+void SqliteLogStore::BeginReads() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (reads_open_ || !sqlite3_get_autocommit(db_.get())) return;
+  // Should BEGIN fail, each read simply takes its own snapshot as before.
+  reads_open_ = Step(begin_reads_.get(), "BEGIN").ok();
+}
+
+void SqliteLogStore::EndReads() {
+  std::lock_guard<std::mutex> lock(mu_);
+  EndReadsLocked();
+}
+
+void SqliteLogStore::EndReadsLocked() {
+  if (!reads_open_) return;
+  reads_open_ = false;
+  // Nothing was written, so COMMIT only lets the snapshot go. If it fails,
+  // Append finds the transaction still open and rolls it back.
+  (void)Step(commit_.get(), "COMMIT");
 }
 
 StatusOr<std::optional<uint64_t>> SqliteLogStore::FindEvent(

@@ -82,6 +82,9 @@ class SqliteLogStore final : public LogStore {
                            std::vector<uint64_t>* recipient_sequences) override;
   StatusOr<std::optional<uint64_t>> FindEvent(
       std::string_view event_id) override;
+  // A deferred BEGIN: SQLite takes the WAL snapshot at the first read.
+  void BeginReads() override;
+  void EndReads() override;
   // Replaces *out. DataLoss when a stored row is malformed (e.g. a hash that
   // is not 32 bytes), naming its sequence.
   Status Read(uint64_t from, size_t limit,
@@ -146,6 +149,7 @@ class SqliteLogStore final : public LogStore {
                             std::vector<StoredDisclosure>* out);
   // Rolls back the open transaction, if any, and returns `cause`.
   Status Abandon(Status cause);
+  void EndReadsLocked();
 
   const std::string path_;
   const bool read_only_;
@@ -153,6 +157,7 @@ class SqliteLogStore final : public LogStore {
   // Declared before the statements so that it is destroyed after them.
   std::unique_ptr<sqlite3, DbCloser> db_;
   Statement begin_;
+  Statement begin_reads_;
   Statement commit_;
   Statement rollback_;
   Statement insert_record_;
@@ -179,6 +184,8 @@ class SqliteLogStore final : public LogStore {
   // it is reloaded from the file before it is used again.
   LogHead head_cache_;
   bool head_stale_ = true;
+  // Whether BeginReads opened the transaction that is open now.
+  bool reads_open_ = false;
 };
 
 }  // namespace samverkan::gateway

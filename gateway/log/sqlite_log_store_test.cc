@@ -301,6 +301,47 @@ TEST_F(SqliteLogStoreTest, ReaderThreadAlwaysSeesAVerifiablePrefix) {
   EXPECT_EQ(seen, uint64_t{kBatches * kPerBatch});
 }
 
+// The sequence FindEvent gives for `event_id`, 0 for none.
+uint64_t Found(LogStore& store, const std::string& event_id) {
+  auto found = store.FindEvent(event_id);
+  EXPECT_TRUE(found.ok()) << found.status().ToString();
+  return found.ok() ? found->value_or(0) : 0;
+}
+
+TEST_F(SqliteLogStoreTest, ReadsBetweenBeginAndEndShareOneSnapshot) {
+  auto writer = OpenOrDie(Path());
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Append(MakeBatch(1, 3), kT0).ok());
+  auto reader = OpenOrDie(Path(), ReadOnly());
+  ASSERT_NE(reader, nullptr);
+
+  reader->BeginReads();
+  EXPECT_EQ(Found(*reader, "evt-2"), 2u);  // the snapshot is taken here
+  writer->BeginReads();
+  EXPECT_EQ(Found(*writer, "evt-1"), 1u);
+  // Append lets the writer's snapshot go by itself, and the writer sees
+  // its own commit.
+  ASSERT_TRUE(writer->Append(MakeBatch(4, 2), kT0 + 1).ok());
+  EXPECT_EQ(Found(*writer, "evt-5"), 5u);
+  writer->EndReads();  // already ended: nothing to do
+
+  // The reader's snapshot still predates that commit, whatever it reads.
+  EXPECT_EQ(Found(*reader, "evt-5"), 0u);
+  EXPECT_EQ(reader->Head()->sequence, 3u);
+  reader->BeginReads();  // does not nest
+  reader->EndReads();
+  EXPECT_EQ(Found(*reader, "evt-5"), 5u);
+  EXPECT_EQ(reader->Head()->sequence, 5u);
+
+  // A scope ends what it began; the writer appends as before afterwards.
+  {
+    ReadScope scope(*writer);
+    EXPECT_EQ(Found(*writer, "evt-6"), 0u);
+  }
+  ASSERT_TRUE(writer->Append(MakeBatch(6, 1), kT0 + 2).ok());
+  EXPECT_EQ(Found(*reader, "evt-6"), 6u);
+}
+
 TEST_F(SqliteLogStoreTest, ReadOnlyOpenNeedsAnExistingLog) {
   auto missing = SqliteLogStore::Open(Path(), ReadOnly());
   EXPECT_FALSE(missing.ok());
