@@ -11,6 +11,7 @@ packages=(
   libspdlog-dev libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3
   libcli11-dev libtomlplusplus-dev
+  libjemalloc-dev  # the gateway's allocator (docs/BENCHMARKS.md)
   jq  # the demo reads the services' JSON-line answers
 )
 

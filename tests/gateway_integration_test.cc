@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -237,6 +238,21 @@ TEST_F(GatewayIntegrationTest, ValidEventsFromEveryPartyAreAcceptedInOrder) {
   EXPECT_EQ(Stats().head_sequence(), base_ + 15);
   last_sequence_ = base_ + 15;
   ExpectStillServes(kRegion);
+}
+
+TEST_F(GatewayIntegrationTest, GatewayAllocatesWithJemalloc) {
+#if SAMVERKAN_JEMALLOC
+  // The allocator is a link-time choice (gateway/CMakeLists.txt) that a
+  // linker flag could silently undo; the running process shows which won.
+  std::ifstream maps("/proc/" + std::to_string(gateway_->process()->pid()) +
+                     "/maps");
+  ASSERT_TRUE(maps.good());
+  std::stringstream text;
+  text << maps.rdbuf();
+  EXPECT_NE(text.str().find("libjemalloc"), std::string::npos);
+#else
+  GTEST_SKIP() << "sanitizer builds keep the sanitizer's allocator";
+#endif
 }
 
 TEST_F(GatewayIntegrationTest, ResubmissionReturnsTheOriginalSequence) {
