@@ -176,6 +176,7 @@ void Gateway::Run(const std::atomic<bool>& stop) {
         spdlog::warn("indexing the latest records failed, will retry: {}",
                      s.ToString());
       }
+      metrics_.log_unindexed_records = writer_->UnindexedRecords();
     }
     delivery_server_->MaybeHeartbeat(std::chrono::steady_clock::now(),
                                      heartbeat);

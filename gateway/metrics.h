@@ -74,6 +74,7 @@ struct MetricsSnapshot {
   uint64_t commit_failures = 0;
   int64_t handovers_open = 0;
   int64_t handovers_escalated = 0;
+  uint64_t log_unindexed_records = 0;
   HistogramSnapshot commit_batch_size;
   HistogramSnapshot ack_latency_seconds;
   uint64_t ingress_queue_depth = 0;
@@ -106,6 +107,8 @@ struct PipelineMetrics {
   LabelledCounters alerts_by_rule;
   std::atomic<int64_t> handovers_open{0};
   std::atomic<int64_t> handovers_escalated{0};
+  // LogStore::UnindexedRecords as of the latest commit or index pass.
+  std::atomic<uint64_t> log_unindexed_records{0};
   // Records per successful commit.
   Histogram commit_batch_size;
   // From a submission's arrival to its reply being handed to the socket.

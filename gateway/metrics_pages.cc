@@ -110,6 +110,10 @@ std::string FormatPrometheusText(const MetricsSnapshot& s) {
   w.Gauge("samverkan_handovers_escalated",
           "Open handovers escalated past their deadline.",
           static_cast<double>(s.handovers_escalated));
+  w.Gauge("samverkan_log_unindexed_records",
+          "Committed records not yet in the log's event-id and participant "
+          "indexes; the next index pass adds them.",
+          static_cast<double>(s.log_unindexed_records));
   w.Histogram("samverkan_commit_batch_size",
               "Log records written per successful group commit.",
               s.commit_batch_size);

@@ -186,6 +186,7 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
     }
   }
   metrics_->handovers_open = state_->ledgers().open_handovers();
+  metrics_->log_unindexed_records = store_->UnindexedRecords();
   metrics_->handovers_escalated = state_->ledgers().escalated_handovers();
   return replies;
 }

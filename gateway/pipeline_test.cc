@@ -102,6 +102,11 @@ TEST_F(PipelineTest, MetricsCountCommitsAndDisclosureDecisions) {
   EXPECT_EQ(snapshot.delivered, delivered);
   EXPECT_EQ(snapshot.withheld, withheld);
   EXPECT_EQ(snapshot.last_commit_age_seconds, 0);
+  // Far from the index lag, so every record waits for an index pass.
+  EXPECT_EQ(snapshot.log_unindexed_records, kBase + 3);
+  ASSERT_TRUE(store_->RunDeferredWork().ok());
+  pipeline_->Tick();
+  EXPECT_EQ(metrics_.log_unindexed_records.load(), 0u);
 }
 
 TEST_F(PipelineTest, DuplicatesGetTheOriginalSequenceAndAreStoredOnce) {

@@ -110,6 +110,16 @@ TEST_F(MetricsTest, CountsAcceptedAndRejectedEvents) {
   EXPECT_TRUE(SampleValue(page, "samverkan_last_commit_age_seconds")) << page;
   EXPECT_TRUE(SampleValue(page, "samverkan_ingress_queue_depth")) << page;
 
+  // The idle gateway's index pass takes in the records committed above.
+  std::string settled;
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        settled = Get("/metrics");
+        return SampleValue(settled, "samverkan_log_unindexed_records") == 0;
+      },
+      kMetricsBound))
+      << settled;
+
   const std::string raw = Get("/metrics");
   EXPECT_THAT(raw, StartsWith("HTTP/1.0 200 OK\r\n"));
   EXPECT_THAT(raw, HasSubstr("Content-Type: text/plain; version=0.0.4"));

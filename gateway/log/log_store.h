@@ -136,6 +136,10 @@ class LogStore {
   // Work the store defers while commits wait for it (e.g. index passes);
   // for a writer with nothing else to do. The default has none.
   virtual Status RunDeferredWork() { return OkStatus(); }
+  // Records committed but not yet in the store's lookup indexes, i.e. the
+  // work RunDeferredWork (or a later commit) has waiting. The default has
+  // no such indexes.
+  virtual uint64_t UnindexedRecords() { return 0; }
 
   // The sequence of the record carrying event_id, if any.
   virtual StatusOr<std::optional<uint64_t>> FindEvent(

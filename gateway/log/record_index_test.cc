@@ -84,6 +84,30 @@ TEST_F(RecordIndexTest, RecordsAreIndexedInPassesOfLagRecords) {
   EXPECT_EQ(IndexedThrough(), 7);
 }
 
+TEST_F(RecordIndexTest, UnindexedRecordsAreTheTail) {
+  {
+    auto store = Open(Path());
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(store->UnindexedRecords(), 0u);
+    ASSERT_TRUE(store->Append(MakeBatch(1, 4), kT0).ok());
+    EXPECT_EQ(store->UnindexedRecords(), 4u);
+    ASSERT_TRUE(store->Append(MakeBatch(5, 3), kT0 + 1).ok());  // the lag
+    EXPECT_EQ(store->UnindexedRecords(), 0u);
+    ASSERT_TRUE(store->Append(MakeBatch(8, 2), kT0 + 2).ok());
+    EXPECT_EQ(store->UnindexedRecords(), 2u);
+    // A failed batch adds nothing to the tail.
+    EXPECT_FALSE(store->Append(MakeBatch(9, 2), kT0 + 3).ok());
+    EXPECT_EQ(store->UnindexedRecords(), 2u);
+  }
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->UnindexedRecords(), 2u);  // read back from the file
+  EXPECT_EQ(Open(Path(), /*read_only=*/true)->UnindexedRecords(), 0u);
+  ASSERT_TRUE(store->RunDeferredWork().ok());
+  EXPECT_EQ(store->UnindexedRecords(), 0u);
+  EXPECT_EQ(IndexedThrough(), 9);
+}
+
 TEST_F(RecordIndexTest, AnIdleWriterIndexesWhatWaitsAtOnce) {
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);

@@ -622,6 +622,11 @@ Status SqliteLogStore::RunDeferredWork() {
   return s;
 }
 
+uint64_t SqliteLogStore::UnindexedRecords() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return index_ == nullptr ? 0 : index_->pending();
+}
+
 Status SqliteLogStore::UpsertProjections(const Batch& batch) {
   // Rows are applied in batch order, so a key given twice ends up holding
   // the later row, as LogStore promises.

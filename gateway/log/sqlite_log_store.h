@@ -115,6 +115,8 @@ class SqliteLogStore final : public LogStore {
   // the pass does not hold up a later commit. A no-op when nothing waits or
   // the instance is read-only.
   Status RunDeferredWork() override;
+  // The tail after meta.indexed_through (log_format.md); 0 when read-only.
+  uint64_t UnindexedRecords() override;
 
   const std::string& path() const { return path_; }
   bool read_only() const { return read_only_; }
