@@ -64,6 +64,13 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
   }
   SqliteLogStore::Options writer_options;
   writer_options.index_lag = c.index_lag;
+  writer_options.before_upgrade = [&c](int64_t from, int64_t to) {
+    spdlog::warn(
+        "upgrading the event log {} from schema version {} to {} in place; "
+        "on a large log this takes minutes, and the gateway serves once it "
+        "is done (an interrupted upgrade leaves the file as it was)",
+        c.LogPath(), from, to);
+  };
   auto writer = SqliteLogStore::Open(c.LogPath(), writer_options);
   if (!writer.ok()) return writer.status();
   g->writer_ = std::move(*writer);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "gateway/log/record_index.h"
@@ -196,6 +197,19 @@ class SchemaUpgradeTest : public ::testing::Test {
     ExecOnFile(Path(), sql);
   }
 
+  // Opens the old file as the gateway does, and expects to be told first.
+  std::unique_ptr<SqliteLogStore> OpenAndUpgrade(int version) {
+    std::vector<std::pair<int64_t, int64_t>> told;
+    SqliteLogStore::Options options;
+    options.index_lag = 5;
+    options.before_upgrade = [&told](int64_t from, int64_t to) {
+      told.emplace_back(from, to);
+    };
+    auto store = OpenOrDie(Path(), options);
+    EXPECT_EQ(told, (std::vector<std::pair<int64_t, int64_t>>{{version, 4}}));
+    return store;
+  }
+
   void ExpectReadersRefusedUntilUpgraded(int version) {
     SqliteLogStore::Options read_only;
     read_only.read_only = true;
@@ -210,8 +224,8 @@ class SchemaUpgradeTest : public ::testing::Test {
 
   // The upgraded file answers exactly as the file today's store wrote, and
   // goes on from where it was: chain, duplicates, numbering.
-  void ExpectCurrentLogWithTheSameContent() {
-    auto store = Open(Path());
+  void ExpectCurrentLogWithTheSameContent(int version) {
+    auto store = OpenAndUpgrade(version);
     ASSERT_NE(store, nullptr);
     EXPECT_EQ(
         QueryInt(Path(), "SELECT value FROM meta WHERE key = 'schema_version'"),
@@ -260,7 +274,7 @@ class SchemaUpgradeTest : public ::testing::Test {
 TEST_F(SchemaUpgradeTest, VersionTwoLogIsUpgradedInPlace) {
   ASSERT_NO_FATAL_FAILURE(BuildOldLog(2));
   ExpectReadersRefusedUntilUpgraded(2);
-  ExpectCurrentLogWithTheSameContent();
+  ExpectCurrentLogWithTheSameContent(2);
   // Version 2 had no index tables: the upgrade fills them.
   EXPECT_EQ(
       QueryInt(Path(), "SELECT value FROM meta WHERE key = 'indexed_through'"),
@@ -270,12 +284,18 @@ TEST_F(SchemaUpgradeTest, VersionTwoLogIsUpgradedInPlace) {
 TEST_F(SchemaUpgradeTest, VersionThreeLogIsUpgradedInPlace) {
   ASSERT_NO_FATAL_FAILURE(BuildOldLog(3));
   ExpectReadersRefusedUntilUpgraded(3);
-  ExpectCurrentLogWithTheSameContent();
+  ExpectCurrentLogWithTheSameContent(3);
 }
 
 TEST_F(SchemaUpgradeTest, UpgradedLogOpensAgainAsItIs) {
   ASSERT_NO_FATAL_FAILURE(BuildOldLog(3));
-  { ASSERT_NE(Open(Path()), nullptr); }
+  { ASSERT_NE(OpenAndUpgrade(3), nullptr); }
+  // A current file is opened as it is, with nothing to tell.
+  bool told = false;
+  SqliteLogStore::Options options;
+  options.before_upgrade = [&told](int64_t, int64_t) { told = true; };
+  { ASSERT_NE(OpenOrDie(Path(), options), nullptr); }
+  EXPECT_FALSE(told);
   auto reader = Open(Path(), /*read_only=*/true);
   ASSERT_NE(reader, nullptr);
   const Reads read = ReadAll(*reader);

@@ -277,7 +277,9 @@ StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
   if (rc != SQLITE_OK) return FromSqlite(raw, rc, "opening " + path);
 
   Status s = store->Configure(options);
-  if (s.ok() && !options.read_only) s = store->CreateSchema();
+  if (s.ok() && !options.read_only) {
+    s = store->CreateSchema(options.before_upgrade);
+  }
   if (s.ok()) s = store->CheckSchema();
   if (s.ok() && !options.read_only) {
     store->index_ = std::make_unique<RecordIndex>(raw, options.index_lag);
@@ -332,7 +334,8 @@ Status SqliteLogStore::Configure(const Options& options) {
   return s;
 }
 
-Status SqliteLogStore::CreateSchema() {
+Status SqliteLogStore::CreateSchema(
+    const std::function<void(int64_t, int64_t)>& before_upgrade) {
   // IMMEDIATE so that two writers opening a fresh file cannot both create,
   // nor both upgrade.
   Status s = Exec("BEGIN IMMEDIATE;");
@@ -355,6 +358,9 @@ Status SqliteLogStore::CreateSchema() {
   } else if (s.ok()) {
     // Each upgrade moves the file one version on, all in this transaction.
     StatusOr<int64_t> version = ReadSchemaVersion();
+    if (version.ok() && (*version == 2 || *version == 3) && before_upgrade) {
+      before_upgrade(*version, kSchemaVersion);
+    }
     if (version.ok() && *version == 2) {
       s = Exec(Expand(kUpgradeFrom2));
       version = 3;

@@ -4,6 +4,7 @@
 #define SAMVERKAN_GATEWAY_LOG_SQLITE_LOG_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -59,6 +60,11 @@ class SqliteLogStore final : public LogStore {
     // writes less per event; the writer holds that many event ids in memory
     // and queries by participant scan that many records at most.
     size_t index_lag = 65536;
+    // Called by a writer just before it upgrades an older file in place
+    // (log_format.md), with the file's version and the one it will have:
+    // on a large log that takes minutes, and whoever started the process
+    // should hear why it is not serving yet. May be empty.
+    std::function<void(int64_t from, int64_t to)> before_upgrade;
   };
 
   // Opens (and, unless read_only, creates) the log at `path`. A read-only
@@ -130,7 +136,8 @@ class SqliteLogStore final : public LogStore {
   SqliteLogStore(std::string path, bool read_only, sqlite3* db);
 
   Status Configure(const Options& options);
-  Status CreateSchema();
+  Status CreateSchema(
+      const std::function<void(int64_t, int64_t)>& before_upgrade);
   StatusOr<int64_t> ReadSchemaVersion();
   Status CheckSchema();
   Status Prepare(std::string_view sql, Statement* out);
