@@ -3,10 +3,17 @@
 // wrote (the chain does not depend on the schema), then opened by the
 // writer. A reader may not open a file the writer has not upgraded yet.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -86,7 +93,8 @@ INSERT INTO disclosures(log_sequence, decided_at_us, participant_id,
 SELECT r.sequence, r.recorded_at_us, r.participant_id, r.payload_type,
   r.source_organisation, d.recipient, d.delivered, d.recipient_sequence,
   d.categories, d.withheld_categories, d.consent_ids, d.reason, d.body
-FROM source.disclosures d JOIN source.records r ON r.sequence = d.id >> 16
+FROM source.disclosures d CROSS JOIN source.records r
+  ON r.sequence = d.id >> 16
 ORDER BY d.id;
 )sql";
 
@@ -133,14 +141,17 @@ Reads ReadAll(LogStore& store) {
   return reads;
 }
 
-// Records 1..9 in two commits, with what a gateway decides about them: the
-// whole record to one party, a redacted copy to another, one withheld.
-void WriteSource(const std::string& path, Reads* reads, LogHead* head) {
+// Records 1..records in commits of max(5, records / 10), with what a
+// gateway decides about them: the whole record to one party, a redacted
+// copy to another, one withheld.
+void WriteSource(const std::string& path, int records, Reads* reads,
+                 LogHead* head) {
   auto store = Open(path);
   ASSERT_NE(store, nullptr);
-  for (const auto& [first, count, at] :
-       {std::tuple{1, 5, kT0}, std::tuple{6, 4, kT0 + 1000}}) {
-    Batch batch = MakeBatch(first, count);
+  const int per_commit = std::max(5, records / 10);
+  for (int first = 1; first <= records; first += per_commit) {
+    const int64_t at = kT0 + first * 1000;
+    Batch batch = MakeBatch(first, std::min(per_commit, records - first + 1));
     for (size_t i = 0; i < batch.records.size(); ++i) {
       Disclosure whole;
       whole.record_index = i;
@@ -176,8 +187,8 @@ void WriteSource(const std::string& path, Reads* reads, LogHead* head) {
 class SchemaUpgradeTest : public ::testing::Test {
  protected:
   // A file of schema `version` holding what WriteSource wrote.
-  void BuildOldLog(int version) {
-    ASSERT_NO_FATAL_FAILURE(WriteSource(Source(), &written_, &head_));
+  void BuildOldLog(int version, int records = 9) {
+    ASSERT_NO_FATAL_FAILURE(WriteSource(Source(), records, &written_, &head_));
     std::string sql = kOldTables;
     sql += version == 2 ? kVersion2Records : kVersion3Records;
     if (version == 3) sql += RecordIndex::kSchema;
@@ -301,6 +312,74 @@ TEST_F(SchemaUpgradeTest, UpgradedLogOpensAgainAsItIs) {
   const Reads read = ReadAll(*reader);
   EXPECT_EQ(read.deliveries, written_.deliveries);
   EXPECT_EQ(read.reports, written_.reports);
+}
+
+// The upgrade is one transaction: a writer killed (SIGKILL) at any point
+// of it leaves the old file, which the next open upgrades; the content
+// read back is the same either way.
+TEST_F(SchemaUpgradeTest, KilledUpgradeLosesNothing) {
+  // Large enough that the upgrade takes a while: 20,000 records, 50,000
+  // disclosure rows.
+  ASSERT_NO_FATAL_FAILURE(BuildOldLog(3, 20000));
+  const int64_t rows = QueryInt(Path(), "SELECT count(*) FROM disclosures");
+  ASSERT_EQ(rows, 50000);
+  const std::string pristine = dir_.File("pristine.sqlite");
+  std::filesystem::copy_file(Path(), pristine);
+
+  int left_as_it_was = 0;
+  for (int delay_ms : {0, 2, 10, 40, 160}) {
+    SCOPED_TRACE("killed " + std::to_string(delay_ms) + " ms into it");
+    for (const char* suffix : {"-wal", "-shm"}) {
+      std::filesystem::remove(Path() + suffix);
+    }
+    std::filesystem::copy_file(
+        pristine, Path(), std::filesystem::copy_options::overwrite_existing);
+    int started[2];
+    ASSERT_EQ(pipe(started), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      close(started[0]);
+      SqliteLogStore::Options options;
+      options.before_upgrade = [&](int64_t, int64_t) {
+        (void)!write(started[1], "u", 1);
+      };
+      (void)SqliteLogStore::Open(Path(), options);
+      _exit(0);
+    }
+    close(started[1]);
+    char byte = 0;
+    // EOF instead of a byte means the child never began the upgrade.
+    ASSERT_EQ(read(started[0], &byte, 1), 1);
+    close(started[0]);
+    // Where in the upgrade the kill lands; nothing here waits for an event.
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    kill(child, SIGKILL);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+
+    const int64_t version =
+        QueryInt(Path(), "SELECT value FROM meta WHERE key = 'schema_version'");
+    ASSERT_TRUE(version == 3 || version == 4) << version;
+    if (version == 3) {
+      ++left_as_it_was;
+      EXPECT_EQ(QueryInt(Path(),
+                         "SELECT count(*) FROM sqlite_schema "
+                         "WHERE name = 'disclosures_v4'"),
+                0);
+    }
+    auto store = Open(Path());
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM disclosures"), rows);
+    const Reads read = ReadAll(*store);
+    EXPECT_EQ(read.deliveries, written_.deliveries);
+    EXPECT_EQ(read.reports, written_.reports);
+    auto head = store->Head();
+    ASSERT_TRUE(head.ok());
+    EXPECT_EQ(head->hash, head_.hash);
+  }
+  // At least the kill at once landed inside the upgrade.
+  EXPECT_GE(left_as_it_was, 1);
 }
 
 }  // namespace

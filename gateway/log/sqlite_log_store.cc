@@ -192,23 +192,29 @@ constexpr char kDisclosureColumns[] =
     "coalesce(d.recipient_sequence, 0), d.categories, d.withheld_categories, "
     "d.consent_ids, d.reason, CASE WHEN d.delivered = 0 THEN x'' "
     "ELSE coalesce(d.body, r.body) END ";
+// CROSS JOIN: the disclosure first, its record by rowid; the other order
+// would scan the disclosures once per record.
 constexpr char kReadDeliveries[] =
-    "FROM disclosures d JOIN records r ON r.sequence = d.id >> SLOT_BITS "
+    "FROM disclosures d CROSS JOIN records r "
+    "ON r.sequence = d.id >> SLOT_BITS "
     "WHERE d.recipient = ?1 AND d.recipient_sequence > ?2 "
     "ORDER BY d.recipient_sequence LIMIT ?3";
 // Through the participant's records, each one's decisions a rowid range:
 // both indexes used here grow once per event, never once per recipient.
 // The records are found first (MATERIALIZED, then CROSS JOIN keeps that
 // order); otherwise SQLite may walk every disclosure after ?2 for the tail.
+// The cursor ?2 is folded into the range's one lower bound: given two,
+// SQLite may seek by `id > ?2` and walk from there for every record.
 constexpr char kReadDisclosuresFrom[] =
     "WITH mine(sequence) AS MATERIALIZED (SELECT sequence "
     "FROM participant_records WHERE participant_id = ?1 "
     "AND sequence >= ?2 >> SLOT_BITS) ";
 constexpr char kReadDisclosures[] =
     "FROM mine CROSS JOIN records r ON r.sequence = mine.sequence "
-    "CROSS JOIN disclosures d ON d.id >= r.sequence << SLOT_BITS "
+    "CROSS JOIN disclosures d "
+    "ON d.id >= max(r.sequence << SLOT_BITS, ?2 + 1) "
     "AND d.id < (r.sequence + 1) << SLOT_BITS "
-    "WHERE d.id > ?2 ORDER BY d.id LIMIT ?3";
+    "ORDER BY d.id LIMIT ?3";
 constexpr char kRecipientHead[] =
     "SELECT coalesce(max(recipient_sequence), 0) FROM disclosures "
     "WHERE recipient = ?1 AND recipient_sequence IS NOT NULL";
