@@ -28,6 +28,11 @@ using sqlite::ScopedReset;
 
 constexpr int64_t kSchemaVersion = 4;
 
+// The versions a writer upgrades in place when it opens them.
+bool IsUpgradable(int64_t version) {
+  return version >= 2 && version < kSchemaVersion;
+}
+
 // No index on event_id or participant_id here: RecordIndex keeps those off
 // the commit path (record_index.h).
 constexpr char kRecordsColumns[] = R"sql((
@@ -364,7 +369,7 @@ Status SqliteLogStore::CreateSchema(
   } else if (s.ok()) {
     // Each upgrade moves the file one version on, all in this transaction.
     StatusOr<int64_t> version = ReadSchemaVersion();
-    if (version.ok() && (*version == 2 || *version == 3) && before_upgrade) {
+    if (version.ok() && IsUpgradable(*version) && before_upgrade) {
       before_upgrade(*version, kSchemaVersion);
     }
     if (version.ok() && *version == 2) {
@@ -399,7 +404,7 @@ StatusOr<int64_t> SqliteLogStore::ReadSchemaVersion() {
 Status SqliteLogStore::CheckSchema() {
   StatusOr<int64_t> found = ReadSchemaVersion();
   if (!found.ok()) return found.status();
-  if ((*found == 2 || *found == 3) && read_only_) {
+  if (IsUpgradable(*found) && read_only_) {
     return FailedPreconditionError(
         "event log schema version " + std::to_string(*found) +
         " is upgraded to version " + std::to_string(kSchemaVersion) +
