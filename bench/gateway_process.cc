@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -102,6 +103,15 @@ ProcessCounters ReadProcessCounters(const std::string& pid) {
     uint64_t value;
     while (in >> key >> value) {
       if (key == "write_bytes:") c.write_bytes = value;
+    }
+  }
+  {
+    std::ifstream in("/proc/" + pid + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("VmRSS:", 0) == 0) {
+        c.resident_bytes = std::strtoull(line.c_str() + 6, nullptr, 10) * 1024;
+      }
     }
   }
   return c;

@@ -22,7 +22,8 @@ struct ProcessCounters {
   double main_thread_cpu_seconds = 0;
   // ZeroMQ's I/O threads: framing, and CURVE encryption and decryption.
   double zmq_io_cpu_seconds = 0;
-  uint64_t write_bytes = 0;  // bytes sent to the block layer
+  uint64_t write_bytes = 0;     // bytes sent to the block layer
+  uint64_t resident_bytes = 0;  // VmRSS now
 };
 
 // Counters of `pid` ("self" for this process) from /proc; zeros where the

@@ -35,6 +35,7 @@ double Seconds(Clock::time_point from) {
 struct Restart {
   double ready_ms = 0;      // fork to ready file
   double cpu_ms = 0;        // the gateway's CPU time (all threads) by then
+  double resident_mib = 0;  // and its resident memory
   double first_ack_ms = 0;  // ready file to the first ACCEPTED (connect too)
   double submit_us = 0;     // one SUBMIT on the established connection
 };
@@ -51,7 +52,9 @@ StatusOr<Restart> RestartOnce(const Workspace& workspace,
                                        data_dir, std::chrono::seconds(600));
   if (!gateway.ok()) return gateway.status();
   r.ready_ms = Seconds(t0) * 1e3;
-  r.cpu_ms = (*gateway)->Counters().cpu_seconds * 1e3;
+  const ProcessCounters at_ready = (*gateway)->Counters();
+  r.cpu_ms = at_ready.cpu_seconds * 1e3;
+  r.resident_mib = static_cast<double>(at_ready.resident_bytes) / (1 << 20);
   const auto t1 = Clock::now();
   const std::vector<std::string> envelopes =
       BuildEnvelopes(workspace.publishers().front().organisation, 2, seed,
@@ -167,7 +170,7 @@ int main(int argc, char** argv) {
 
   // New event ids on every run, also on a log kept from an earlier one.
   const uint64_t first_seed = std::random_device{}();
-  std::vector<double> ready_ms, cpu_ms, first_ack_ms, submit_us;
+  std::vector<double> ready_ms, cpu_ms, resident_mib, first_ack_ms, submit_us;
   for (size_t i = 1; i <= restarts; ++i) {
     auto r = RestartOnce(*workspace, o.gateway_binary, data_dir, o.participants,
                          first_seed + i);
@@ -176,12 +179,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf(
-        "restart %zu: ready in %.0f ms (%.0f ms CPU); first SUBMIT "
-        "acknowledged %.1f ms "
+        "restart %zu: ready in %.0f ms (%.0f ms CPU, %.0f MiB resident); "
+        "first SUBMIT acknowledged %.1f ms "
         "after ready (connect included), the next in %.0f us\n",
-        i, r->ready_ms, r->cpu_ms, r->first_ack_ms, r->submit_us);
+        i, r->ready_ms, r->cpu_ms, r->resident_mib, r->first_ack_ms,
+        r->submit_us);
     ready_ms.push_back(r->ready_ms);
     cpu_ms.push_back(r->cpu_ms);
+    resident_mib.push_back(r->resident_mib);
     first_ack_ms.push_back(r->first_ack_ms);
     submit_us.push_back(r->submit_us);
   }
@@ -190,18 +195,18 @@ int main(int argc, char** argv) {
   const bool met = max < 1000;
   std::printf(
       "median ready %.0f ms, max %.0f ms (target < 1000 ms: %s), %.0f ms of "
-      "CPU; first ack after ready: median %.1f ms\n",
+      "CPU, %.0f MiB resident; first ack after ready: median %.1f ms\n",
       median, max, met ? "met" : "NOT met", Median(cpu_ms),
-      Median(first_ack_ms));
+      Median(resident_mib), Median(first_ack_ms));
   std::printf(
       "JSON {\"records\":%llu,\"participants\":%u,\"log_bytes\":%llu,"
       "\"build_s\":%.1f,\"restarts\":%zu,\"ready_median_ms\":%.1f,"
       "\"ready_max_ms\":%.1f,\"cpu_median_ms\":%.0f,"
-      "\"first_ack_median_ms\":%.2f,"
+      "\"resident_median_mib\":%.1f,\"first_ack_median_ms\":%.2f,"
       "\"submit_median_us\":%.0f,\"target_met\":%s}\n",
       static_cast<unsigned long long>(head->sequence), o.participants,
       static_cast<unsigned long long>(log_bytes), build_s, restarts, median,
-      max, Median(cpu_ms), Median(first_ack_ms), Median(submit_us),
-      met ? "true" : "false");
+      max, Median(cpu_ms), Median(resident_mib), Median(first_ack_ms),
+      Median(submit_us), met ? "true" : "false");
   return 0;
 }
