@@ -205,8 +205,12 @@ void Pipeline::Commit(Batch& batch, int64_t now,
     }
     spdlog::error("commit of {} records failed: {}", batch.records.size(),
                   head.status().ToString());
+    // Rejections too: their audit rows went with the batch, and some rest
+    // on events of the batch that were never stored. Sent again, they are
+    // decided and audited afresh. Only duplicates of logged events keep
+    // their answer, which the log already holds.
     for (size_t i = 0; i < replies.size(); ++i) {
-      if (record_of[i] >= 0) {
+      if (record_of[i] >= 0 || replies[i].outcome() == v1::REJECTED) {
         replies[i].set_duplicate(false);
         Reject(replies[i], v1::RETRY_LATER,
                "the log could not be written just now; nothing was stored, "

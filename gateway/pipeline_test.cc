@@ -156,6 +156,46 @@ TEST_F(PipelineTest, RejectionsAreAuditedAndDoNotStopTheBatch) {
   EXPECT_EQ(metrics_.Rejected(v1::MALFORMED), 1u);
 }
 
+// Every rejection answered is in the audit trail: a batch whose commit fails
+// takes its audit rows with it, so its rejections are answered RETRY_LATER.
+TEST_F(PipelineTest, FailedCommitAnswersTheBatchsRejectionsRetryLater) {
+  SqliteLogStore::Options options;
+  options.max_page_count = 64;  // a tiny "disk"
+  Open(options);
+  uint64_t malformed_answered = 0;
+  bool failed = false;
+  for (int round = 0; round < 200 && !failed; ++round) {
+    std::vector<Submission> batch;
+    for (int i = 0; i < 10; ++i) {
+      v1::Envelope e = MakeEnvelope("region-orebro");
+      e.mutable_health_deteriorated()->set_clinical_note(
+          std::string(2000, 'n'));
+      batch.push_back(From(region_, e));
+    }
+    Submission garbage;
+    garbage.peer = &region_;
+    garbage.bytes = "not an envelope";
+    batch.push_back(std::move(garbage));
+    const auto replies = pipeline_->Run(batch);
+    failed = replies.front().code() == v1::RETRY_LATER;
+    if (failed) {
+      for (const auto& r : replies) EXPECT_EQ(r.code(), v1::RETRY_LATER);
+    } else {
+      EXPECT_EQ(replies.back().code(), v1::MALFORMED);
+      ++malformed_answered;
+    }
+  }
+  ASSERT_TRUE(failed);
+  auto counts = store_->CountRejections();
+  ASSERT_TRUE(counts.ok());
+  uint64_t malformed_audited = 0;
+  for (const auto& c : *counts) {
+    if (c.code() == v1::MALFORMED) malformed_audited = c.count();
+  }
+  EXPECT_EQ(malformed_audited, malformed_answered);
+  EXPECT_EQ(metrics_.Rejected(v1::MALFORMED), malformed_answered);
+}
+
 TEST_F(PipelineTest, FullStoreAnswersRetryLaterAndLosesNothingAcknowledged) {
   SqliteLogStore::Options options;
   options.max_page_count = 64;  // a tiny "disk"
