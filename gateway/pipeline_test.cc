@@ -44,6 +44,18 @@ class PipelineTest : public ::testing::Test {
 
   static constexpr uint64_t kBase = 2;  // consent + plan
 
+  // Events of about 2 KB each, to fill a small max_page_count quickly.
+  std::vector<Submission> LargeEvents(int count) {
+    std::vector<Submission> out;
+    for (int i = 0; i < count; ++i) {
+      v1::Envelope e = MakeEnvelope("region-orebro");
+      e.mutable_health_deteriorated()->set_clinical_note(
+          std::string(2000, 'n'));
+      out.push_back(From(region_, e));
+    }
+    return out;
+  }
+
   Submission From(const Party& peer, const v1::Envelope& e) {
     Submission s;
     s.peer = &peer;
@@ -165,13 +177,7 @@ TEST_F(PipelineTest, FailedCommitAnswersTheBatchsRejectionsRetryLater) {
   uint64_t malformed_answered = 0;
   bool failed = false;
   for (int round = 0; round < 200 && !failed; ++round) {
-    std::vector<Submission> batch;
-    for (int i = 0; i < 10; ++i) {
-      v1::Envelope e = MakeEnvelope("region-orebro");
-      e.mutable_health_deteriorated()->set_clinical_note(
-          std::string(2000, 'n'));
-      batch.push_back(From(region_, e));
-    }
+    std::vector<Submission> batch = LargeEvents(10);
     Submission garbage;
     garbage.peer = &region_;
     garbage.bytes = "not an envelope";
@@ -203,13 +209,7 @@ TEST_F(PipelineTest, FullStoreAnswersRetryLaterAndLosesNothingAcknowledged) {
   std::vector<uint64_t> acknowledged;
   bool saw_retry_later = false;
   for (int round = 0; round < 200 && !saw_retry_later; ++round) {
-    std::vector<Submission> batch;
-    for (int i = 0; i < 10; ++i) {
-      v1::Envelope e = MakeEnvelope("region-orebro");
-      e.mutable_health_deteriorated()->set_clinical_note(
-          std::string(2000, 'n'));
-      batch.push_back(From(region_, e));
-    }
+    std::vector<Submission> batch = LargeEvents(10);
     for (const auto& r : pipeline_->Run(batch)) {
       if (r.outcome() == v1::ACCEPTED) acknowledged.push_back(r.sequence());
       if (r.code() == v1::RETRY_LATER) saw_retry_later = true;
