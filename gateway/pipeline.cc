@@ -117,59 +117,57 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   const uint64_t base = head_before.ok() ? head_before->sequence : 0;
   FireClock(base, now, batch);
 
-  {
-    // The idempotency lookups of the whole batch share one read snapshot;
-    // it is let go before the commit.
-    ReadScope reads(*store_);
-    for (size_t i = 0; i < subs.size(); ++i) {
-      Submission& s = subs[i];
-      v1::SubmitReply& reply = replies[i];
-      Verdict v = RunChain(s);
-      reply.set_event_id(s.envelope.event_id());
-      switch (v.kind()) {
-        case Verdict::Kind::kContinue: {
-          record_of[i] = static_cast<long>(batch.records.size());
-          batch_.AddPending(s.envelope.event_id(), batch.records.size(),
-                            s.envelope.source_organisation());
-          NewRecord& r = batch.records.emplace_back();
-          r.kind = v1::EVENT;
-          r.event_id = s.envelope.event_id();
-          r.participant_id = s.envelope.participant_id();
-          r.source_organisation = s.envelope.source_organisation();
-          // Nothing reads the submission's copy after the chain.
-          r.payload_type = std::move(s.payload_type);
-          r.body = std::move(s.bytes);
-          r.replay = ParticipantState::IsReplayed(s.envelope);
-          Accept(s.envelope, batch.records.size() - 1, base, now, batch);
-          break;
+  // The idempotency lookups of the whole batch share one read snapshot;
+  // Append lets it go before the commit.
+  ReadScope reads(*store_);
+  for (size_t i = 0; i < subs.size(); ++i) {
+    Submission& s = subs[i];
+    v1::SubmitReply& reply = replies[i];
+    Verdict v = RunChain(s);
+    reply.set_event_id(s.envelope.event_id());
+    switch (v.kind()) {
+      case Verdict::Kind::kContinue: {
+        record_of[i] = static_cast<long>(batch.records.size());
+        batch_.AddPending(s.envelope.event_id(), batch.records.size(),
+                          s.envelope.source_organisation());
+        NewRecord& r = batch.records.emplace_back();
+        r.kind = v1::EVENT;
+        r.event_id = s.envelope.event_id();
+        r.participant_id = s.envelope.participant_id();
+        r.source_organisation = s.envelope.source_organisation();
+        // Nothing reads the submission's copy after the chain.
+        r.payload_type = std::move(s.payload_type);
+        r.body = std::move(s.bytes);
+        r.replay = ParticipantState::IsReplayed(s.envelope);
+        Accept(s.envelope, batch.records.size() - 1, base, now, batch);
+        break;
+      }
+      case Verdict::Kind::kAnswer:
+        reply.set_outcome(v1::ACCEPTED);
+        reply.set_duplicate(true);
+        if (v.pending_index()) {
+          record_of[i] = static_cast<long>(*v.pending_index());
+        } else {
+          reply.set_sequence(v.sequence());
         }
-        case Verdict::Kind::kAnswer:
-          reply.set_outcome(v1::ACCEPTED);
-          reply.set_duplicate(true);
-          if (v.pending_index()) {
-            record_of[i] = static_cast<long>(*v.pending_index());
-          } else {
-            reply.set_sequence(v.sequence());
-          }
-          break;
-        case Verdict::Kind::kReject: {
-          Reject(reply, v.code(), v.sentence());
-          AuditEntry& a = batch.audit.emplace_back();
-          a.at_us = now;
-          a.peer_organisation = s.peer ? s.peer->organisation : "";
-          a.event_id = s.envelope.event_id();
-          a.participant_id = s.envelope.participant_id();
-          a.payload_type = s.payload_type;
-          a.code = v.code();
-          a.message = v.sentence();
-          spdlog::warn("rejected {} from {}: {} ({})", a.event_id,
-                       a.peer_organisation, v1::RejectionCode_Name(v.code()),
-                       v.sentence());
-          if (v.code() == v1::INVALID_TRANSITION) {
-            RecordShadowOfRejected(s, base, now, batch);
-          }
-          break;
+        break;
+      case Verdict::Kind::kReject: {
+        Reject(reply, v.code(), v.sentence());
+        AuditEntry& a = batch.audit.emplace_back();
+        a.at_us = now;
+        a.peer_organisation = s.peer ? s.peer->organisation : "";
+        a.event_id = s.envelope.event_id();
+        a.participant_id = s.envelope.participant_id();
+        a.payload_type = s.payload_type;
+        a.code = v.code();
+        a.message = v.sentence();
+        spdlog::warn("rejected {} from {}: {} ({})", a.event_id,
+                     a.peer_organisation, v1::RejectionCode_Name(v.code()),
+                     v.sentence());
+        if (v.code() == v1::INVALID_TRANSITION) {
+          RecordShadowOfRejected(s, base, now, batch);
         }
+        break;
       }
     }
   }
@@ -186,8 +184,8 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
     }
   }
   metrics_->handovers_open = state_->ledgers().open_handovers();
-  metrics_->log_unindexed_records = store_->UnindexedRecords();
   metrics_->handovers_escalated = state_->ledgers().escalated_handovers();
+  metrics_->log_unindexed_records = store_->UnindexedRecords();
   return replies;
 }
 
