@@ -3,13 +3,20 @@
 // commits; read back per recipient (deliveries) and per participant (report).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "gateway/log/sqlite_log_store.h"
 #include "gateway/log/test_util.h"
 
 namespace samverkan::gateway {
 namespace {
 
+using testing::MakeBatch;
 using testing::MakeRecord;
+using testing::QueryInt;
 using testing::TempDir;
 
 Disclosure Decide(size_t index, const std::string& recipient, bool delivered) {
@@ -52,6 +59,93 @@ TEST(DisclosuresTest, RecipientSequencesAreConsecutivePerRecipient) {
   EXPECT_EQ(deliveries[1].log_sequence, 4u);
   EXPECT_EQ(*(*store)->RecipientHead("kommun"), 3u);
   EXPECT_EQ(*(*store)->RecipientHead("nobody"), 0u);
+}
+
+// Deliveries are found through runs (log_format.md): a recipient's
+// deliveries within one batch and one block of 64 records. Reading from
+// every point, in pages of every size up to the tail, returns the
+// recipient's deliveries in sequence order, none skipped or repeated.
+TEST(DisclosuresTest, DeliveriesReadInOrderFromAnyPointAcrossRuns) {
+  TempDir dir;
+  const std::string path = dir.File("log.sqlite");
+  auto store = SqliteLogStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  // Records 1..300 in three commits of 100: "every" receives each record,
+  // "some" every seventh (withheld from it otherwise), "once" record 250.
+  std::map<std::string, std::vector<uint64_t>> expected;  // log sequences
+  for (int first = 1; first <= 300; first += 100) {
+    Batch batch = MakeBatch(first, 100);
+    for (size_t i = 0; i < batch.records.size(); ++i) {
+      const uint64_t sequence = first + i;
+      batch.disclosures.push_back(Decide(i, "every", true));
+      expected["every"].push_back(sequence);
+      batch.disclosures.push_back(Decide(i, "some", sequence % 7 == 0));
+      if (sequence % 7 == 0) expected["some"].push_back(sequence);
+      if (sequence == 250) {
+        batch.disclosures.push_back(Decide(i, "once", true));
+        expected["once"].push_back(sequence);
+      }
+    }
+    ASSERT_TRUE((*store)->Append(batch, first).ok());
+  }
+  // One run per recipient, commit and block of 64 records, not one entry
+  // per delivery: "every" spans blocks 0-1, 1-3 and 3-4 in its commits.
+  EXPECT_EQ(QueryInt(path,
+                     "SELECT count(*) FROM delivery_runs "
+                     "WHERE recipient = 'every'"),
+            7);
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM delivery_runs"), 7 + 7 + 1);
+
+  for (const auto& [recipient, sequences] : expected) {
+    SCOPED_TRACE(recipient);
+    const uint64_t count = sequences.size();
+    EXPECT_EQ(*(*store)->RecipientHead(recipient), count);
+    for (size_t limit : {size_t{1}, size_t{5}, size_t{64}, size_t{1000}}) {
+      for (uint64_t after = 0; after <= count; ++after) {
+        std::vector<StoredDisclosure> page;
+        ASSERT_TRUE(
+            (*store)->ReadDeliveries(recipient, after, limit, &page).ok());
+        ASSERT_EQ(page.size(), std::min<uint64_t>(limit, count - after))
+            << "after " << after << " limit " << limit;
+        for (size_t k = 0; k < page.size(); ++k) {
+          EXPECT_EQ(page[k].recipient_sequence, after + 1 + k);
+          EXPECT_EQ(page[k].log_sequence, sequences[after + k]);
+          EXPECT_TRUE(page[k].delivered);
+        }
+      }
+    }
+  }
+  // A reader of its own sees the same.
+  SqliteLogStore::Options read_only;
+  read_only.read_only = true;
+  auto reader = SqliteLogStore::Open(path, read_only);
+  ASSERT_TRUE(reader.ok());
+  std::vector<StoredDisclosure> page;
+  ASSERT_TRUE((*reader)->ReadDeliveries("some", 40, 10, &page).ok());
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[1].log_sequence, 294u);
+  EXPECT_EQ(*(*reader)->RecipientHead("some"), 42u);
+}
+
+// Decisions handed over out of record order are numbered in record order,
+// so that a recipient's sequences grow with the ids its runs cover.
+TEST(DisclosuresTest, DecisionsOutOfRecordOrderAreNumberedInRecordOrder) {
+  TempDir dir;
+  auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
+  ASSERT_TRUE(store.ok());
+  Batch batch = MakeBatch(1, 3);
+  batch.disclosures = {Decide(2, "kommun", true), Decide(0, "kommun", true),
+                       Decide(1, "af", true), Decide(1, "kommun", true)};
+  std::vector<uint64_t> assigned;
+  ASSERT_TRUE((*store)->Append(batch, 7, &assigned).ok());
+  EXPECT_EQ(assigned, (std::vector<uint64_t>{3, 1, 1, 2}));
+  std::vector<StoredDisclosure> page;
+  ASSERT_TRUE((*store)->ReadDeliveries("kommun", 0, 10, &page).ok());
+  ASSERT_EQ(page.size(), 3u);
+  for (uint64_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(page[k].log_sequence, k + 1);
+    EXPECT_EQ(page[k].recipient_sequence, k + 1);
+  }
 }
 
 TEST(DisclosuresTest, NumberingSurvivesRestartAndFailedBatches) {

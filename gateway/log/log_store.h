@@ -59,7 +59,8 @@ struct AuditEntry {
 
 // One disclosure decision (DESIGN §5): what one recipient gets of one record,
 // and why. Delivered ones get the recipient's next sequence number, assigned
-// by the store in the same transaction.
+// by the store in the same transaction, in the order of their records (and
+// as given within one record).
 struct Disclosure {
   size_t record_index = 0;  // into Batch::records
   std::string recipient;

@@ -33,6 +33,7 @@ using testing::QueryInt;
 using testing::TempDir;
 
 constexpr int64_t kT0 = 1795000000000000;
+constexpr int64_t kCurrentVersion = 5;
 
 // The tables versions 2 and 3 shared, disclosures as they were then.
 constexpr char kOldTables[] = R"sql(
@@ -81,6 +82,16 @@ CREATE TABLE records(
   hash BLOB NOT NULL, replay INTEGER NOT NULL DEFAULT 0) STRICT;
 CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
 INSERT INTO meta(key, value) VALUES ('schema_version', 3);
+)sql";
+
+// Version 4 is today's file with every delivery in one index instead of
+// runs of them.
+constexpr char kToVersion4[] = R"sql(
+DROP TABLE delivery_runs;
+CREATE UNIQUE INDEX deliveries_by_recipient
+  ON disclosures(recipient, recipient_sequence)
+  WHERE recipient_sequence IS NOT NULL;
+UPDATE meta SET value = 4 WHERE key = 'schema_version';
 )sql";
 
 // Today's disclosure rows of `source` in the shape of versions 2 and 3:
@@ -188,6 +199,11 @@ class SchemaUpgradeTest : public ::testing::Test {
   // A file of schema `version` holding what WriteSource wrote.
   void BuildOldLog(int version, int records = 9) {
     ASSERT_NO_FATAL_FAILURE(WriteSource(Source(), records, &written_, &head_));
+    if (version == 4) {
+      std::filesystem::copy_file(Source(), Path());
+      ExecOnFile(Path(), kToVersion4);
+      return;
+    }
     std::string sql = kOldTables;
     sql += version == 2 ? kVersion2Records : kVersion3Records;
     if (version == 3) sql += RecordIndex::kSchema;
@@ -216,7 +232,9 @@ class SchemaUpgradeTest : public ::testing::Test {
       told.emplace_back(from, to);
     };
     auto store = OpenOrDie(Path(), options);
-    EXPECT_EQ(told, (std::vector<std::pair<int64_t, int64_t>>{{version, 4}}));
+    EXPECT_EQ(
+        told,
+        (std::vector<std::pair<int64_t, int64_t>>{{version, kCurrentVersion}}));
     return store;
   }
 
@@ -239,10 +257,10 @@ class SchemaUpgradeTest : public ::testing::Test {
     ASSERT_NE(store, nullptr);
     EXPECT_EQ(
         QueryInt(Path(), "SELECT value FROM meta WHERE key = 'schema_version'"),
-        4);
+        kCurrentVersion);
     EXPECT_EQ(QueryInt(Path(),
-                       "SELECT count(*) FROM sqlite_schema "
-                       "WHERE name = 'disclosures_by_record'"),
+                       "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                       "('disclosures_by_record', 'deliveries_by_recipient')"),
               0);
     auto head = store->Head();
     ASSERT_TRUE(head.ok());
@@ -295,6 +313,48 @@ TEST_F(SchemaUpgradeTest, VersionThreeLogIsUpgradedInPlace) {
   ASSERT_NO_FATAL_FAILURE(BuildOldLog(3));
   ExpectReadersRefusedUntilUpgraded(3);
   ExpectCurrentLogWithTheSameContent(3);
+}
+
+TEST_F(SchemaUpgradeTest, VersionFourLogIsUpgradedInPlace) {
+  ASSERT_NO_FATAL_FAILURE(BuildOldLog(4));
+  ExpectReadersRefusedUntilUpgraded(4);
+  ExpectCurrentLogWithTheSameContent(4);
+  // The nine records share one block, so each recipient's deliveries
+  // become one run, whatever commits they came in (today's writer made
+  // one per commit); the append after the upgrade added one to af's.
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM delivery_runs"), 3);
+}
+
+// A version-4 file whose sequences do not grow with the ids (no gateway
+// wrote one) still reads back in sequence order once upgraded.
+TEST_F(SchemaUpgradeTest, VersionFourRunsFollowTheSequencesAsNumbered) {
+  ASSERT_NO_FATAL_FAILURE(BuildOldLog(4));
+  // kommun's deliveries 3 and 6 trade numbers.
+  ExecOnFile(Path(),
+             "UPDATE disclosures SET recipient_sequence = -recipient_sequence "
+             "WHERE recipient = 'kommun' AND recipient_sequence IN (3, 6);"
+             "UPDATE disclosures SET recipient_sequence = 9 + "
+             "recipient_sequence WHERE recipient_sequence IN (-3, -6);");
+  std::vector<uint64_t> ids_before;
+  {
+    auto store = OpenAndUpgrade(4);
+    ASSERT_NE(store, nullptr);
+    std::vector<StoredDisclosure> rows;
+    ASSERT_TRUE(store->ReadDeliveries("kommun", 0, 100, &rows).ok());
+    ASSERT_EQ(rows.size(), 9u);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      EXPECT_EQ(rows[i].recipient_sequence, i + 1);
+      ids_before.push_back(rows[i].id);
+    }
+    // Read from the middle of a run too.
+    ASSERT_TRUE(store->ReadDeliveries("kommun", 2, 2, &rows).ok());
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].id, ids_before[2]);
+    EXPECT_EQ(rows[1].id, ids_before[3]);
+  }
+  // Record 6's delivery is read third, record 3's sixth.
+  EXPECT_EQ(ids_before[2] >> 16, 6u);
+  EXPECT_EQ(ids_before[5] >> 16, 3u);
 }
 
 TEST_F(SchemaUpgradeTest, UpgradedLogOpensAgainAsItIs) {
@@ -359,7 +419,7 @@ TEST_F(SchemaUpgradeTest, KilledUpgradeLosesNothing) {
 
     const int64_t version =
         QueryInt(Path(), "SELECT value FROM meta WHERE key = 'schema_version'");
-    ASSERT_TRUE(version == 3 || version == 4) << version;
+    ASSERT_TRUE(version == 3 || version == kCurrentVersion) << version;
     if (version == 3) {
       ++left_as_it_was;
       EXPECT_EQ(QueryInt(Path(),

@@ -151,6 +151,15 @@ class SqliteLogStore final : public LogStore {
   // is the sequence of the batch's first record.
   Status InsertDisclosures(const Batch& batch, uint64_t first,
                            std::vector<uint64_t>* recipient_sequences);
+  // Consecutive deliveries to one recipient within one batch and one block
+  // of records; log_format.md.
+  struct DeliveryRun {
+    uint64_t first_sequence = 0;
+    uint64_t last_sequence = 0;
+    uint64_t first_id = 0;
+    uint64_t last_id = 0;
+  };
+  Status InsertDeliveryRun(std::string_view recipient, const DeliveryRun& run);
   StatusOr<uint64_t> RecipientHeadLocked(std::string_view recipient);
   Status UpsertProjections(const Batch& batch);
   Status ReadRecords(sqlite3_stmt* stmt, std::vector<StoredRecord>* out);
@@ -178,6 +187,7 @@ class SqliteLogStore final : public LogStore {
   Statement read_replay_;
   Statement read_participant_;
   Statement insert_disclosure_;
+  Statement insert_delivery_run_;
   Statement read_deliveries_;
   Statement read_disclosures_;
   Statement recipient_head_;
