@@ -14,6 +14,10 @@ TEST(Sha256Test, KnownVectors) {
   abc.Update("abc");
   EXPECT_EQ(ToHex(abc.Finish()),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256 two_blocks;
+  two_blocks.Update("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
+  EXPECT_EQ(ToHex(two_blocks.Finish()),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 TEST(Sha256Test, IncrementalEqualsOneShot) {

@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(
   g++ cmake make pkg-config
-  libzmq3-dev cppzmq-dev libsodium-dev
+  libzmq3-dev cppzmq-dev
+  libssl-dev  # SHA-256 of the hash chain (common/sha256.h)
   libprotobuf-dev protobuf-compiler
   libspdlog-dev libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3
