@@ -8,8 +8,8 @@
 // writer adds the new ones to `event_index` and `participant_index` in one
 // sorted pass, in its own transaction that also moves `indexed_through` in
 // `meta`. Until then the writer finds recent event ids in memory, and
-// queries read the unindexed tail through the views `event_records` and
-// `participant_records`. See log_format.md.
+// queries read the unindexed tail from `records` (the view
+// `participant_records` does it for participants). See log_format.md.
 #ifndef SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_
 #define SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_
 
@@ -33,6 +33,16 @@ class RecordIndex {
   // The schema objects, created with the log (and by the upgrade from
   // schema version 2).
   static const char kSchema[];
+  // Selects the sequence of the indexed record with key ?1 and event id ?2.
+  static const char kFindIndexed[];
+
+  // The event index's key for an id: the first 8 bytes of its SHA-256.
+  // Distinct ids may share one (lookups confirm on the record); a hash an
+  // agency cannot steer keeps such sharing to chance.
+  static int64_t EventKey(std::string_view event_id);
+  // Defines samverkan_event_key(text) on `db`, which the index pass and the
+  // upgrade from version 5 compute keys with.
+  static Status RegisterFunctions(sqlite3* db);
 
   // `db` is the writer's connection; not owned, it must outlive this object.
   // `lag` is how many records may wait for the index.

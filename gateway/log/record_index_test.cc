@@ -84,6 +84,44 @@ TEST_F(RecordIndexTest, RecordsAreIndexedInPassesOfLagRecords) {
   EXPECT_EQ(IndexedThrough(), 7);
 }
 
+TEST_F(RecordIndexTest, EventKeyIsTheFirstEightBytesOfTheIdsSha256) {
+  // SHA-256("abc") begins ba7816bf8f01cfea.
+  EXPECT_EQ(static_cast<uint64_t>(RecordIndex::EventKey("abc")),
+            0xba7816bf8f01cfeaULL);
+  EXPECT_NE(RecordIndex::EventKey("evt-1"), RecordIndex::EventKey("evt-2"));
+}
+
+// Two ids may share a key: an entry is taken as an id's only when the
+// record it points at carries that id.
+TEST_F(RecordIndexTest, IdsSharingAKeyAreToldApartByTheRecord) {
+  {
+    auto store = Open(Path());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Append(MakeBatch(1, 7), kT0).ok());
+    ASSERT_EQ(IndexedThrough(), 7);
+  }
+  // evt-100's key, pointing at record 3 (evt-3), as a collision would.
+  testing::ExecOnFile(
+      Path(), "INSERT INTO event_index(key, sequence) VALUES (" +
+                  std::to_string(RecordIndex::EventKey("evt-100")) + ", 3)");
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(*reader->FindEvent("evt-100"), std::nullopt);
+  EXPECT_EQ(*reader->FindEvent("evt-3"), std::optional<uint64_t>(3));
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(*store->FindEvent("evt-100"), std::nullopt);
+  EXPECT_EQ(*store->FindEvent("evt-3"), std::optional<uint64_t>(3));
+  Batch batch;
+  batch.records = {MakeRecord(100)};
+  ASSERT_TRUE(store->Append(batch, kT0 + 1).ok());
+  EXPECT_EQ(*store->FindEvent("evt-100"), std::optional<uint64_t>(8));
+  Batch again;
+  again.records = {MakeRecord(3)};
+  EXPECT_EQ(store->Append(again, kT0 + 2).status().code(),
+            StatusCode::kAlreadyExists);
+}
+
 TEST_F(RecordIndexTest, UnindexedRecordsAreTheTail) {
   {
     auto store = Open(Path());

@@ -33,7 +33,7 @@ using testing::QueryInt;
 using testing::TempDir;
 
 constexpr int64_t kT0 = 1795000000000000;
-constexpr int64_t kCurrentVersion = 5;
+constexpr int64_t kCurrentVersion = 6;
 
 // The tables versions 2 and 3 shared, disclosures as they were then.
 constexpr char kOldTables[] = R"sql(
@@ -84,8 +84,40 @@ CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
 INSERT INTO meta(key, value) VALUES ('schema_version', 3);
 )sql";
 
-// Version 4 is today's file with every delivery in one index instead of
-// runs of them.
+// Versions 3 to 5 keyed event_index by the id's text, with a view over it
+// and the tail; participant_index was as today.
+constexpr char kTextEventIndex[] = R"sql(
+CREATE TABLE event_index(
+  event_id TEXT PRIMARY KEY, sequence INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+CREATE VIEW event_records(event_id, sequence) AS
+  SELECT event_id, sequence FROM event_index
+  UNION ALL
+  SELECT event_id, sequence FROM records
+  WHERE sequence > (SELECT value FROM meta WHERE key = 'indexed_through');
+INSERT INTO event_index SELECT event_id, sequence FROM records
+  WHERE sequence <= (SELECT value FROM meta WHERE key = 'indexed_through');
+)sql";
+
+constexpr char kVersion3Index[] = R"sql(
+CREATE TABLE participant_index(
+  participant_id TEXT NOT NULL, sequence INTEGER NOT NULL,
+  PRIMARY KEY(participant_id, sequence)) STRICT, WITHOUT ROWID;
+CREATE VIEW participant_records(participant_id, sequence) AS
+  SELECT participant_id, sequence FROM participant_index
+  UNION ALL
+  SELECT participant_id, sequence FROM records
+  WHERE sequence > (SELECT value FROM meta WHERE key = 'indexed_through');
+INSERT INTO meta(key, value) VALUES ('indexed_through', 0);
+)sql";
+
+// Version 5 is today's file with the event index of kTextEventIndex.
+constexpr char kToVersion5[] = R"sql(
+DROP TABLE event_index;
+UPDATE meta SET value = 5 WHERE key = 'schema_version';
+)sql";
+
+// Version 4 is version 5 with every delivery in one index instead of runs
+// of them.
 constexpr char kToVersion4[] = R"sql(
 DROP TABLE delivery_runs;
 CREATE UNIQUE INDEX deliveries_by_recipient
@@ -199,25 +231,27 @@ class SchemaUpgradeTest : public ::testing::Test {
   // A file of schema `version` holding what WriteSource wrote.
   void BuildOldLog(int version, int records = 9) {
     ASSERT_NO_FATAL_FAILURE(WriteSource(Source(), records, &written_, &head_));
-    if (version == 4) {
+    if (version >= 4) {
       std::filesystem::copy_file(Source(), Path());
-      ExecOnFile(Path(), kToVersion4);
+      std::string sql = std::string(kToVersion5) + kTextEventIndex;
+      if (version == 4) sql += kToVersion4;
+      ExecOnFile(Path(), sql);
       return;
     }
     std::string sql = kOldTables;
     sql += version == 2 ? kVersion2Records : kVersion3Records;
-    if (version == 3) sql += RecordIndex::kSchema;
+    if (version == 3) sql += kVersion3Index;
     sql += "ATTACH '" + Source() + "' AS source;";
     sql += "INSERT INTO records SELECT * FROM source.records;";
     sql += kCopyDisclosuresAsOld;
     if (version == 3) {
-      sql += "INSERT INTO event_index SELECT * FROM source.event_index;";
       sql +=
           "INSERT INTO participant_index "
           "SELECT * FROM source.participant_index;";
       sql +=
           "UPDATE meta SET value = (SELECT value FROM source.meta "
           "WHERE key = 'indexed_through') WHERE key = 'indexed_through';";
+      sql += kTextEventIndex;
     }
     sql += "DETACH source;";
     ExecOnFile(Path(), sql);
@@ -313,6 +347,32 @@ TEST_F(SchemaUpgradeTest, VersionThreeLogIsUpgradedInPlace) {
   ASSERT_NO_FATAL_FAILURE(BuildOldLog(3));
   ExpectReadersRefusedUntilUpgraded(3);
   ExpectCurrentLogWithTheSameContent(3);
+}
+
+TEST_F(SchemaUpgradeTest, VersionFiveLogIsUpgradedInPlace) {
+  ASSERT_NO_FATAL_FAILURE(BuildOldLog(5));
+  const int64_t indexed = QueryInt(Path(), "SELECT count(*) FROM event_index");
+  ASSERT_GT(indexed, 0);
+  ExpectReadersRefusedUntilUpgraded(5);
+  ExpectCurrentLogWithTheSameContent(5);
+  // Every indexed id keeps its entry, under its key; the view is gone.
+  // (The append after the upgrade indexed the rest.)
+  EXPECT_EQ(
+      QueryInt(Path(), "SELECT count(*) FROM event_index"),
+      QueryInt(Path(), "SELECT value FROM meta WHERE key = 'indexed_through'"));
+  EXPECT_EQ(QueryInt(Path(),
+                     "SELECT count(*) FROM sqlite_schema "
+                     "WHERE name = 'event_records'"),
+            0);
+  // A reader finds each record by its id, indexed or in the tail.
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  for (int n = 1; n <= 10; ++n) {
+    auto found = reader->FindEvent("evt-" + std::to_string(n));
+    ASSERT_TRUE(found.ok());
+    EXPECT_EQ(*found, std::optional<uint64_t>(n));
+  }
+  EXPECT_EQ(*reader->FindEvent("evt-11"), std::nullopt);
 }
 
 TEST_F(SchemaUpgradeTest, VersionFourLogIsUpgradedInPlace) {

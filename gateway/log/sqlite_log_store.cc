@@ -26,7 +26,7 @@ using sqlite::ColumnString;
 using sqlite::FromSqlite;
 using sqlite::ScopedReset;
 
-constexpr int64_t kSchemaVersion = 5;
+constexpr int64_t kSchemaVersion = 6;
 
 // The versions a writer upgrades in place when it opens them.
 bool IsUpgradable(int64_t version) {
@@ -60,7 +60,26 @@ INSERT INTO records_v3 SELECT sequence, recorded_at_us, kind, event_id,
 DROP TABLE records;
 ALTER TABLE records_v3 RENAME TO records;
 CREATE INDEX records_to_replay ON records(sequence) WHERE replay = 1;
-RECORD_INDEX
+CREATE TABLE event_index(
+  event_id TEXT PRIMARY KEY,
+  sequence INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE participant_index(
+  participant_id TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  PRIMARY KEY(participant_id, sequence)
+) STRICT, WITHOUT ROWID;
+CREATE VIEW event_records(event_id, sequence) AS
+  SELECT event_id, sequence FROM event_index
+  UNION ALL
+  SELECT event_id, sequence FROM records
+  WHERE sequence > (SELECT value FROM meta WHERE key = 'indexed_through');
+CREATE VIEW participant_records(participant_id, sequence) AS
+  SELECT participant_id, sequence FROM participant_index
+  UNION ALL
+  SELECT participant_id, sequence FROM records
+  WHERE sequence > (SELECT value FROM meta WHERE key = 'indexed_through');
+INSERT INTO meta(key, value) VALUES ('indexed_through', 0);
 INSERT INTO event_index(event_id, sequence)
   SELECT event_id, sequence FROM records ORDER BY event_id;
 INSERT INTO participant_index(participant_id, sequence)
@@ -152,6 +171,24 @@ DROP INDEX deliveries_by_recipient;
 UPDATE meta SET value = 5 WHERE key = 'schema_version';
 )sql";
 
+// Versions 3 to 5 keyed event_index by the event id's text. It is rebuilt
+// keyed by samverkan_event_key(event_id) (record_index.h); the tail's view
+// goes, since lookups now confirm the id on the record.
+constexpr char kUpgradeFrom5[] = R"sql(
+CREATE TABLE event_index_v6(
+  key INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  PRIMARY KEY(key, sequence)
+) STRICT, WITHOUT ROWID;
+INSERT INTO event_index_v6
+  SELECT samverkan_event_key(event_id), sequence FROM event_index
+  ORDER BY 1, 2;
+DROP VIEW event_records;
+DROP TABLE event_index;
+ALTER TABLE event_index_v6 RENAME TO event_index;
+UPDATE meta SET value = 6 WHERE key = 'schema_version';
+)sql";
+
 // Run once, in one transaction, when the file is fresh.
 // STRICT makes SQLite refuse a value of the wrong type instead of silently
 // storing it, so every column holds what log_format.md says it holds.
@@ -180,7 +217,7 @@ CREATE TABLE projections(
   at_sequence INTEGER NOT NULL,
   state BLOB NOT NULL
 ) STRICT, WITHOUT ROWID;
-INSERT INTO meta(key, value) VALUES ('schema_version', 5);
+INSERT INTO meta(key, value) VALUES ('schema_version', 6);
 RECORD_INDEX
 )sql";
 
@@ -282,9 +319,12 @@ constexpr char kReadProjections[] =
     "ORDER BY key LIMIT ?2";
 constexpr char kHead[] =
     "SELECT sequence, hash FROM records ORDER BY sequence DESC LIMIT 1";
-// For read-only instances; the writer asks its RecordIndex.
-constexpr char kFindEvent[] =
-    "SELECT sequence FROM event_records WHERE event_id = ?1 LIMIT 1";
+// For read-only instances, after RecordIndex::kFindIndexed; the writer asks
+// its RecordIndex, which holds the tail in memory.
+constexpr char kFindEventInTail[] =
+    " UNION ALL SELECT sequence FROM records WHERE sequence > "
+    "(SELECT value FROM meta WHERE key = 'indexed_through') "
+    "AND event_id = ?2 LIMIT 1";
 constexpr char kCountRejections[] =
     "SELECT code, count(*) FROM audit GROUP BY code ORDER BY code";
 
@@ -351,6 +391,7 @@ StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
   if (rc != SQLITE_OK) return FromSqlite(raw, rc, "opening " + path);
 
   Status s = store->Configure(options);
+  if (s.ok() && !options.read_only) s = RecordIndex::RegisterFunctions(raw);
   if (s.ok() && !options.read_only) {
     s = store->CreateSchema(options.before_upgrade);
   }
@@ -443,8 +484,11 @@ Status SqliteLogStore::CreateSchema(
       s = Exec(Expand(kUpgradeFrom3));
       version = 4;
     }
-    if (s.ok() && version.ok() && *version == 4)
+    if (s.ok() && version.ok() && *version == 4) {
       s = Exec(Expand(kUpgradeFrom4));
+      version = 5;
+    }
+    if (s.ok() && version.ok() && *version == 5) s = Exec(kUpgradeFrom5);
   }
   if (s.ok()) s = Exec("COMMIT;");
   if (!s.ok() && !sqlite3_get_autocommit(db_.get())) {
@@ -493,7 +537,6 @@ Status SqliteLogStore::PrepareStatements() {
   const std::pair<const char*, Statement*> reads[] = {
       {kRead, &read_},
       {kHead, &head_},
-      {kFindEvent, &find_event_},
       {kCountRejections, &count_rejections_},
       {kReadReplay, &read_replay_},
       {kReadParticipant, &read_participant_},
@@ -507,6 +550,9 @@ Status SqliteLogStore::PrepareStatements() {
       Expand(std::string(kDisclosureColumns) + kReadDeliveries);
   const std::string disclosures = Expand(std::string(kReadDisclosuresFrom) +
                                          kDisclosureColumns + kReadDisclosures);
+  const std::string find_event =
+      std::string(RecordIndex::kFindIndexed) + kFindEventInTail;
+  if (Status s = Prepare(find_event, &find_event_); !s.ok()) return s;
   if (Status s = Prepare(deliveries, &read_deliveries_); !s.ok()) return s;
   if (Status s = Prepare(disclosures, &read_disclosures_); !s.ok()) return s;
   for (const auto& [sql, stmt] : reads) {
@@ -779,7 +825,8 @@ StatusOr<std::optional<uint64_t>> SqliteLogStore::FindEvent(
     std::string_view event_id) {
   std::lock_guard<std::mutex> lock(mu_);
   if (index_ != nullptr) return index_->Find(event_id);
-  return sqlite::FindSequence(db_.get(), find_event_.get(), event_id);
+  return sqlite::FindSequence(db_.get(), find_event_.get(),
+                              RecordIndex::EventKey(event_id), event_id);
 }
 
 Status SqliteLogStore::Read(uint64_t from, size_t limit,

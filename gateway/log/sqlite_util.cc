@@ -91,9 +91,11 @@ std::string ColumnString(sqlite3_stmt* stmt, int index) {
 }
 
 StatusOr<std::optional<uint64_t>> FindSequence(sqlite3* db, sqlite3_stmt* stmt,
-                                               std::string_view key) {
+                                               int64_t key,
+                                               std::string_view event_id) {
   ScopedReset reset(stmt);
-  int rc = BindText(stmt, 1, key);
+  int rc = sqlite3_bind_int64(stmt, 1, key);
+  if (rc == SQLITE_OK) rc = BindText(stmt, 2, event_id);
   if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {
     return std::optional<uint64_t>(
