@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -147,6 +148,40 @@ class CoordinatorTest : public ::testing::Test {
   std::map<std::string, std::unique_ptr<client::GatewayClient>> clients_;
   std::string alert_file_;
 };
+
+// Started while the gateway is down (or between a kill and its restart,
+// when the ready file is gone), the coordinator says what it waits for and
+// follows the gateway once it is up, instead of giving up.
+TEST_F(CoordinatorTest, StartedWhileTheGatewayIsDownWaitsForIt) {
+  ASSERT_TRUE(gateway_->Stop().ok());
+  std::error_code ec;
+  std::filesystem::remove(gateway_->ReadyFile(), ec);
+  auto coordinator = StartCoordinator();
+  ASSERT_NE(coordinator, nullptr);
+  const std::string err = gateway_->dir() + "/coordinator.err";
+  ASSERT_TRUE(WaitFor([&] {
+    return ReadFileOrEmpty(err).find("waiting for the gateway") !=
+           std::string::npos;
+  })) << ReadFileOrEmpty(err);
+  EXPECT_FALSE(coordinator->Wait(std::chrono::milliseconds(0)).has_value())
+      << "the coordinator gave up";
+
+  ASSERT_TRUE(gateway_->Start().ok());
+  for (const char* org : {kRegion, kKommun, kFk, kAf}) {
+    auto client = gateway_->ConnectIngress(org);
+    ASSERT_TRUE(client.ok());
+    clients_[org] = std::move(*client);
+  }
+  OpenHandover("p-late", "2026-03-01", gateway::testing::kRuleToday);
+  const size_t committed = Committed().size();
+  ASSERT_GE(committed, 2u);  // the alert and the handover
+  ASSERT_TRUE(
+      WaitFor([&] { return ReadAlertFile(alert_file_).size() >= committed; }));
+  ASSERT_TRUE(coordinator->Kill(SIGTERM));
+  auto exit = coordinator->Wait(kWait);
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_TRUE(exit->Succeeded()) << exit->ToString();
+}
 
 TEST_F(CoordinatorTest, KilledMidStreamEndsWithEveryAlertOnceInOrder) {
   constexpr int kEscalating = 12;  // deadline 2026-03-16, passed by the clock

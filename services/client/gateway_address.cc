@@ -3,9 +3,17 @@
 
 #include <toml++/toml.h>
 
+#include <filesystem>
+#include <system_error>
+
 namespace samverkan::client {
 
 StatusOr<GatewayAddress> LoadGatewayAddress(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) && !ec) {
+    return NotFoundError("no gateway ready file at " + path +
+                         " (the gateway is not up)");
+  }
   toml::table t;
   try {
     t = toml::parse_file(path);
@@ -24,6 +32,15 @@ StatusOr<GatewayAddress> LoadGatewayAddress(const std::string& path) {
         path + " must name ingress, query and server_public_key");
   }
   return a;
+}
+
+Status CheckReadyFileAtStart(const std::string& path, std::ostream& notes) {
+  StatusOr<GatewayAddress> address = LoadGatewayAddress(path);
+  if (address.status().code() == StatusCode::kNotFound) {
+    notes << "waiting for the gateway to write " << path << std::endl;
+    return OkStatus();
+  }
+  return address.status();
 }
 
 }  // namespace samverkan::client

@@ -52,11 +52,10 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto address = client::LoadGatewayAddress(gateway_file);
+  const Status ready = client::CheckReadyFileAtStart(gateway_file, std::cerr);
   auto keypair = transport::LoadKeypairFile(key_file);
   auto opened = coordinator::Coordinator::Open(out_path);
-  for (const Status* s :
-       {&address.status(), &keypair.status(), &opened.status()}) {
+  for (const Status* s : {&ready, &keypair.status(), &opened.status()}) {
     if (!s->ok()) {
       std::cerr << s->message() << "\n";
       return 2;
@@ -64,8 +63,8 @@ int main(int argc, char** argv) {
   }
   coordinator::Coordinator& coordinator = **opened;
   transport::TransportContext context;
-  // The address was read once above only to fail fast on a wrong file; the
-  // subscription reads it again whenever the gateway restarts.
+  // The ready file was checked above only to fail fast on a wrong one; the
+  // subscription reads it whenever it (re)connects, and waits for it.
   client::Subscription deliveries(context, gateway_file, *keypair,
                                   coordinator.last(),
                                   v1::DELIVERY_STREAM_ALERTS);

@@ -32,19 +32,18 @@ int main(int argc, char** argv) {
                "Also write each delivery as a readable line to stdout");
   CLI11_PARSE(app, argc, argv);
 
-  auto address = client::LoadGatewayAddress(gateway_file);
+  const Status ready = client::CheckReadyFileAtStart(gateway_file, std::cerr);
   auto keypair = transport::LoadKeypairFile(key_file);
   auto inbox = inbox::InboxFile::Open(out_path);
-  for (const Status* s :
-       {&address.status(), &keypair.status(), &inbox.status()}) {
+  for (const Status* s : {&ready, &keypair.status(), &inbox.status()}) {
     if (!s->ok()) {
       std::cerr << s->message() << "\n";
       return 2;
     }
   }
   transport::TransportContext context;
-  // The address was read once above only to fail fast on a wrong file; the
-  // subscription reads it again whenever the gateway restarts.
+  // The ready file was checked above only to fail fast on a wrong one; the
+  // subscription reads it whenever it (re)connects, and waits for it.
   client::Subscription deliveries(
       context, gateway_file, *keypair, (*inbox)->last(),
       alerts ? v1::DELIVERY_STREAM_ALERTS : v1::DELIVERY_STREAM_EVENTS);
