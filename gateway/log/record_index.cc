@@ -87,6 +87,20 @@ Status RecordIndex::RegisterFunctions(sqlite3* db) {
   return OkStatus();
 }
 
+StatusOr<std::optional<uint64_t>> RecordIndex::FindIndexed(
+    sqlite3* db, sqlite3_stmt* find, std::string_view event_id) {
+  ScopedReset reset(find);
+  int rc = sqlite3_bind_int64(find, 1, EventKey(event_id));
+  if (rc == SQLITE_OK) rc = BindText(find, 2, event_id);
+  if (rc == SQLITE_OK) rc = sqlite3_step(find);
+  if (rc == SQLITE_ROW) {
+    return std::optional<uint64_t>(
+        static_cast<uint64_t>(sqlite3_column_int64(find, 0)));
+  }
+  if (rc == SQLITE_DONE) return std::optional<uint64_t>();
+  return FromSqlite(db, rc, "looking up an event");
+}
+
 RecordIndex::RecordIndex(sqlite3* db, size_t lag)
     : db_(db), lag_(lag == 0 ? 1 : lag) {}
 
@@ -150,7 +164,7 @@ StatusOr<std::optional<uint64_t>> RecordIndex::Find(std::string_view event_id) {
     return std::optional<uint64_t>(it->second);
   }
   StatusOr<std::optional<uint64_t>> found =
-      sqlite::FindSequence(db_, find_.get(), EventKey(event_id), event_id);
+      FindIndexed(db_, find_.get(), event_id);
   // Bounded for a caller that looks up ids and never appends them.
   if (found.ok() && !found->has_value() && absent_.size() < kMaxAbsent) {
     absent_.emplace(event_id);

@@ -33,7 +33,8 @@ class RecordIndex {
   // The schema objects, created with the log (and by the upgrade from
   // schema version 2).
   static const char kSchema[];
-  // Selects the sequence of the indexed record with key ?1 and event id ?2.
+  // Selects the sequence of the indexed record with key ?1 and event id ?2;
+  // a statement built on it is what FindIndexed steps.
   static const char kFindIndexed[];
 
   // The event index's key for an id: the first 8 bytes of its SHA-256.
@@ -43,6 +44,11 @@ class RecordIndex {
   // Defines samverkan_event_key(text) on `db`, which the index pass and the
   // upgrade from version 5 compute keys with.
   static Status RegisterFunctions(sqlite3* db);
+  // Binds event_id and its key to `find` (prepared from kFindIndexed, with
+  // or without more after it), steps it once and resets it: the sequence,
+  // or none when there is no row.
+  static StatusOr<std::optional<uint64_t>> FindIndexed(
+      sqlite3* db, sqlite3_stmt* find, std::string_view event_id);
 
   // `db` is the writer's connection; not owned, it must outlive this object.
   // `lag` is how many records may wait for the index.

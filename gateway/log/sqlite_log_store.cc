@@ -825,8 +825,7 @@ StatusOr<std::optional<uint64_t>> SqliteLogStore::FindEvent(
     std::string_view event_id) {
   std::lock_guard<std::mutex> lock(mu_);
   if (index_ != nullptr) return index_->Find(event_id);
-  return sqlite::FindSequence(db_.get(), find_event_.get(),
-                              RecordIndex::EventKey(event_id), event_id);
+  return RecordIndex::FindIndexed(db_.get(), find_event_.get(), event_id);
 }
 
 Status SqliteLogStore::Read(uint64_t from, size_t limit,
@@ -1037,11 +1036,13 @@ Status SqliteLogStore::InsertDisclosures(
     }
     sqlite3_reset(stmt);
   }
+  // On an error the caller drops the heads cache with the transaction.
   for (const auto& [recipient, state] : recipients) {
-    if (!state.run) continue;
-    if (Status s = InsertDeliveryRun(recipient, *state.run); !s.ok()) return s;
-  }
-  for (const auto& [recipient, state] : recipients) {
+    if (state.run) {
+      if (Status s = InsertDeliveryRun(recipient, *state.run); !s.ok()) {
+        return s;
+      }
+    }
     recipient_heads_[recipient] = state.head;
   }
   return OkStatus();

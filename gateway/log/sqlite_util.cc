@@ -90,19 +90,4 @@ std::string ColumnString(sqlite3_stmt* stmt, int index) {
   return std::string(static_cast<const char*>(data), size);
 }
 
-StatusOr<std::optional<uint64_t>> FindSequence(sqlite3* db, sqlite3_stmt* stmt,
-                                               int64_t key,
-                                               std::string_view event_id) {
-  ScopedReset reset(stmt);
-  int rc = sqlite3_bind_int64(stmt, 1, key);
-  if (rc == SQLITE_OK) rc = BindText(stmt, 2, event_id);
-  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) {
-    return std::optional<uint64_t>(
-        static_cast<uint64_t>(sqlite3_column_int64(stmt, 0)));
-  }
-  if (rc == SQLITE_DONE) return std::optional<uint64_t>();
-  return FromSqlite(db, rc, "looking up an event");
-}
-
 }  // namespace samverkan::gateway::sqlite

@@ -52,13 +52,6 @@ int BindBlob(sqlite3_stmt* stmt, int index, std::string_view bytes);
 
 std::string ColumnString(sqlite3_stmt* stmt, int index);
 
-// Binds `key` to ?1 and `event_id` to ?2 of a statement selecting one
-// sequence, steps it once and resets it: the sequence, or none when there is
-// no row.
-StatusOr<std::optional<uint64_t>> FindSequence(sqlite3* db, sqlite3_stmt* stmt,
-                                               int64_t key,
-                                               std::string_view event_id);
-
 }  // namespace samverkan::gateway::sqlite
 
 #endif  // SAMVERKAN_GATEWAY_LOG_SQLITE_UTIL_H_
