@@ -9,7 +9,6 @@
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sqlite3.h>
 
 #include <fstream>
 #include <functional>
@@ -24,6 +23,7 @@
 #include "tests/support/gateway_fixture.h"
 #include "tests/support/log_reader.h"
 #include "tests/support/plan_setup.h"
+#include "tests/support/sqlite_probe.h"
 #include "tests/support/wait.h"
 
 namespace samverkan::testing {
@@ -139,31 +139,14 @@ class AgencyServiceTest : public ::testing::Test {
     EXPECT_EQ(ours, static_cast<int>(wanted.size()));
   }
 
-  // The service's input position, read without writing to its database: a
-  // probe that opened it writable would create the service's tables and
-  // set its journal mode alongside the service starting up.
+  // The service's input position, read without writing to its database
+  // (ProbeInt) while the service may still be creating it.
   uint64_t TakenLines(const std::string& data_dir, const std::string& input) {
-    sqlite3* db = nullptr;
-    const std::string path = agency::DataFiles(data_dir).database;
-    uint64_t taken = 0;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-        SQLITE_OK) {
-      sqlite3_busy_timeout(db, 1000);
-      sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db,
-                             "SELECT line_number FROM input_position "
-                             "WHERE source = ?1",
-                             -1, &stmt, nullptr) == SQLITE_OK &&
-          sqlite3_bind_text(stmt, 1, input.data(),
-                            static_cast<int>(input.size()),
-                            SQLITE_TRANSIENT) == SQLITE_OK &&
-          sqlite3_step(stmt) == SQLITE_ROW) {
-        taken = static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));
-      }
-      sqlite3_finalize(stmt);
-    }
-    sqlite3_close_v2(db);
-    return taken;
+    return static_cast<uint64_t>(
+        ProbeInt(agency::DataFiles(data_dir).database,
+                 "SELECT line_number FROM input_position WHERE source = ?1",
+                 {input})
+            .value_or(0));
   }
 
   std::unique_ptr<GatewayFixture> gateway_;

@@ -7,7 +7,6 @@
 // acknowledgement is therefore a promise the gateway keeps across crashes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -25,6 +24,7 @@
 #include "tests/support/gateway_fixture.h"
 #include "tests/support/log_reader.h"
 #include "tests/support/plan_setup.h"
+#include "tests/support/sqlite_probe.h"
 #include "tests/support/wait.h"
 
 namespace samverkan::testing {
@@ -59,21 +59,9 @@ uint64_t Seed() {
 
 // meta.indexed_through: the last record in the log's index tables.
 int64_t IndexedThrough(const std::string& log_path) {
-  sqlite3* db = nullptr;
-  int64_t value = -1;
-  if (sqlite3_open_v2(log_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-      SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(
-            db, "SELECT value FROM meta WHERE key = 'indexed_through'", -1,
-            &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      value = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return value;
+  return ProbeInt(log_path,
+                  "SELECT value FROM meta WHERE key = 'indexed_through'")
+      .value_or(-1);
 }
 
 struct KillPoint {

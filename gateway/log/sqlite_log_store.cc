@@ -353,9 +353,13 @@ Status MalformedColumn(int64_t sequence, const char* column) {
 std::vector<size_t> InRecordOrder(const std::vector<Disclosure>& disclosures) {
   std::vector<size_t> order(disclosures.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+  const auto by_record = [&](size_t a, size_t b) {
     return disclosures[a].record_index < disclosures[b].record_index;
-  });
+  };
+  // The pipeline's batches are in order already: a pass, not a sort.
+  if (!std::is_sorted(order.begin(), order.end(), by_record)) {
+    std::stable_sort(order.begin(), order.end(), by_record);
+  }
   return order;
 }
 
@@ -391,9 +395,9 @@ StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
   if (rc != SQLITE_OK) return FromSqlite(raw, rc, "opening " + path);
 
   Status s = store->Configure(options);
-  if (s.ok() && !options.read_only) s = RecordIndex::RegisterFunctions(raw);
   if (s.ok() && !options.read_only) {
-    s = store->CreateSchema(options.before_upgrade);
+    s = RecordIndex::RegisterFunctions(raw);
+    if (s.ok()) s = store->CreateSchema(options.before_upgrade);
   }
   if (s.ok()) s = store->CheckSchema();
   if (s.ok() && !options.read_only) {
