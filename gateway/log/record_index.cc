@@ -206,29 +206,23 @@ void RecordIndex::Commit() {
 
 Status RecordIndex::Flush(uint64_t head) {
   if (head <= indexed_through_) return OkStatus();
-  Status s = sqlite::Exec(db_, "BEGIN IMMEDIATE");
-  for (sqlite3_stmt* stmt : {index_events_.get(), index_participants_.get()}) {
-    if (!s.ok()) break;
-    ScopedReset reset(stmt);
-    int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(indexed_through_));
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(head));
-    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc != SQLITE_DONE) s = FromSqlite(db_, rc, "indexing records");
-  }
-  if (s.ok()) {
+  Status s = sqlite::InTransaction(db_, [&]() -> Status {
+    for (sqlite3_stmt* stmt :
+         {index_events_.get(), index_participants_.get()}) {
+      ScopedReset reset(stmt);
+      int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(indexed_through_));
+      if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(head));
+      if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+      if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "indexing records");
+    }
     sqlite3_stmt* stmt = set_indexed_through_.get();
     ScopedReset reset(stmt);
     int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(head));
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc != SQLITE_DONE) s = FromSqlite(db_, rc, "moving indexed_through");
-  }
-  if (s.ok()) s = sqlite::Exec(db_, "COMMIT");
-  if (!s.ok()) {
-    if (!sqlite3_get_autocommit(db_)) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-    return s;
-  }
+    if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "moving indexed_through");
+    return OkStatus();
+  });
+  if (!s.ok()) return s;
   indexed_through_ = head;
   pending_.clear();
   return OkStatus();

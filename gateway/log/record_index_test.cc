@@ -16,13 +16,13 @@
 namespace samverkan::gateway {
 namespace {
 
+using testing::kT0;
 using testing::MakeBatch;
 using testing::MakeRecord;
 using testing::OpenOrDie;
 using testing::QueryInt;
 using testing::TempDir;
 
-constexpr int64_t kT0 = 1795000000000000;
 constexpr size_t kLag = 5;
 
 std::unique_ptr<SqliteLogStore> Open(const std::string& path,

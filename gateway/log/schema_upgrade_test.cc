@@ -26,14 +26,14 @@ namespace samverkan::gateway {
 namespace {
 
 using testing::ExecOnFile;
+using testing::kT0;
 using testing::MakeBatch;
 using testing::MakeRecord;
 using testing::OpenOrDie;
 using testing::QueryInt;
 using testing::TempDir;
 
-constexpr int64_t kT0 = 1795000000000000;
-constexpr int64_t kCurrentVersion = 6;
+constexpr int64_t kCurrentVersion = 7;
 
 // The tables versions 2 and 3 shared, disclosures as they were then.
 constexpr char kOldTables[] = R"sql(
@@ -110,7 +110,13 @@ CREATE VIEW participant_records(participant_id, sequence) AS
 INSERT INTO meta(key, value) VALUES ('indexed_through', 0);
 )sql";
 
-// Version 5 is today's file with the event index of kTextEventIndex.
+// Version 6 is today's file with every projection row in `projections`.
+constexpr char kToVersion6[] = R"sql(
+DROP TABLE projection_changes;
+UPDATE meta SET value = 6 WHERE key = 'schema_version';
+)sql";
+
+// Version 5 is version 6 with the event index of kTextEventIndex.
 constexpr char kToVersion5[] = R"sql(
 DROP TABLE event_index;
 UPDATE meta SET value = 5 WHERE key = 'schema_version';
@@ -233,7 +239,8 @@ class SchemaUpgradeTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(WriteSource(Source(), records, &written_, &head_));
     if (version >= 4) {
       std::filesystem::copy_file(Source(), Path());
-      std::string sql = std::string(kToVersion5) + kTextEventIndex;
+      std::string sql = kToVersion6;
+      if (version <= 5) sql += std::string(kToVersion5) + kTextEventIndex;
       if (version == 4) sql += kToVersion4;
       ExecOnFile(Path(), sql);
       return;
@@ -347,6 +354,26 @@ TEST_F(SchemaUpgradeTest, VersionThreeLogIsUpgradedInPlace) {
   ASSERT_NO_FATAL_FAILURE(BuildOldLog(3));
   ExpectReadersRefusedUntilUpgraded(3);
   ExpectCurrentLogWithTheSameContent(3);
+}
+
+TEST_F(SchemaUpgradeTest, VersionSixLogIsUpgradedInPlace) {
+  ASSERT_NO_FATAL_FAILURE(BuildOldLog(6));
+  // Ledgers as version 6 kept them: every one upserted in `projections`.
+  ExecOnFile(Path(),
+             "INSERT INTO projections(key, at_sequence, state) VALUES "
+             "('ledger:p-1001', 8, x'0a01'), ('ledger:p-1002', 9, x'0a02');");
+  ExpectReadersRefusedUntilUpgraded(6);
+  ExpectCurrentLogWithTheSameContent(6);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM projection_changes"), 0);
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  std::vector<ProjectionRow> rows;
+  ASSERT_TRUE(reader->ReadProjections("", 10, &rows).ok());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].key, "ledger:p-1001");
+  EXPECT_EQ(rows[0].at_sequence, 8u);
+  EXPECT_EQ(rows[0].bytes, std::string("\x0a\x01", 2));
+  EXPECT_EQ(rows[1].key, "ledger:p-1002");
 }
 
 TEST_F(SchemaUpgradeTest, VersionFiveLogIsUpgradedInPlace) {

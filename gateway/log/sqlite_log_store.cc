@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "gateway/log/chain.h"
+#include "gateway/log/projection_log.h"
 #include "gateway/log/record_index.h"
 #include "gateway/log/sqlite_util.h"
 
@@ -26,7 +27,7 @@ using sqlite::ColumnString;
 using sqlite::FromSqlite;
 using sqlite::ScopedReset;
 
-constexpr int64_t kSchemaVersion = 6;
+constexpr int64_t kSchemaVersion = 7;
 
 // The versions a writer upgrades in place when it opens them.
 bool IsUpgradable(int64_t version) {
@@ -189,6 +190,13 @@ ALTER TABLE event_index_v6 RENAME TO event_index;
 UPDATE meta SET value = 6 WHERE key = 'schema_version';
 )sql";
 
+// Versions up to 6 upserted every commit's projection rows into
+// `projections`; they are all there, so no change waits.
+constexpr char kUpgradeFrom6[] = R"sql(
+PROJECTION_LOG
+UPDATE meta SET value = 7 WHERE key = 'schema_version';
+)sql";
+
 // Run once, in one transaction, when the file is fresh.
 // STRICT makes SQLite refuse a value of the wrong type instead of silently
 // storing it, so every column holds what log_format.md says it holds.
@@ -217,7 +225,8 @@ CREATE TABLE projections(
   at_sequence INTEGER NOT NULL,
   state BLOB NOT NULL
 ) STRICT, WITHOUT ROWID;
-INSERT INTO meta(key, value) VALUES ('schema_version', 6);
+PROJECTION_LOG
+INSERT INTO meta(key, value) VALUES ('schema_version', 7);
 RECORD_INDEX
 )sql";
 
@@ -230,6 +239,7 @@ std::string Expand(std::string sql) {
        {std::pair<std::string_view, std::string_view>{"RECORDS_COLUMNS",
                                                       kRecordsColumns},
         {"RECORD_INDEX", RecordIndex::kSchema},
+        {"PROJECTION_LOG", ProjectionLog::kSchema},
         {"DISCLOSURES_COLUMNS", kDisclosuresColumns},
         {"DELIVERY_RUNS_COLUMNS", kDeliveryRunsColumns},
         {"SLOT_BITS", slot_bits},
@@ -310,13 +320,6 @@ constexpr char kRecipientHead[] =
 constexpr char kInsertDeliveryRun[] =
     "INSERT INTO delivery_runs(recipient, first_sequence, last_sequence, "
     "first_id, last_id) VALUES (?1, ?2, ?3, ?4, ?5)";
-constexpr char kUpsertProjection[] =
-    "INSERT INTO projections(key, at_sequence, state) VALUES (?1, ?2, ?3) "
-    "ON CONFLICT(key) DO UPDATE SET at_sequence = excluded.at_sequence, "
-    "state = excluded.state";
-constexpr char kReadProjections[] =
-    "SELECT key, at_sequence, state FROM projections WHERE key > ?1 "
-    "ORDER BY key LIMIT ?2";
 constexpr char kHead[] =
     "SELECT sequence, hash FROM records ORDER BY sequence DESC LIMIT 1";
 // For read-only instances, after RecordIndex::kFindIndexed; the writer asks
@@ -402,10 +405,20 @@ StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
   if (s.ok()) s = store->CheckSchema();
   if (s.ok() && !options.read_only) {
     store->index_ = std::make_unique<RecordIndex>(raw, options.index_lag);
+    store->projections_ =
+        std::make_unique<ProjectionLog>(raw, options.projection_lag);
     s = store->index_->Prepare();
+    if (s.ok()) s = store->projections_->Prepare();
   }
   if (s.ok()) s = store->PrepareStatements();
   if (s.ok() && !options.read_only) s = store->LoadHead();
+  // Changes left by the last writer are folded before anyone reads the
+  // ledgers at start-up, so that reading them all is a plain walk of one
+  // table. Should the fold fail, the reads merge the changes instead and a
+  // later fold retries.
+  if (s.ok() && !options.read_only && store->projections_->pending() > 0) {
+    (void)store->projections_->Fold();
+  }
   if (!s.ok()) return Status(s.code(), path + ": " + s.message());
   return store;
 }
@@ -492,7 +505,13 @@ Status SqliteLogStore::CreateSchema(
       s = Exec(Expand(kUpgradeFrom4));
       version = 5;
     }
-    if (s.ok() && version.ok() && *version == 5) s = Exec(kUpgradeFrom5);
+    if (s.ok() && version.ok() && *version == 5) {
+      s = Exec(kUpgradeFrom5);
+      version = 6;
+    }
+    if (s.ok() && version.ok() && *version == 6) {
+      s = Exec(Expand(kUpgradeFrom6));
+    }
   }
   if (s.ok()) s = Exec("COMMIT;");
   if (!s.ok() && !sqlite3_get_autocommit(db_.get())) {
@@ -545,7 +564,7 @@ Status SqliteLogStore::PrepareStatements() {
       {kReadReplay, &read_replay_},
       {kReadParticipant, &read_participant_},
       {kRecipientHead, &recipient_head_},
-      {kReadProjections, &read_projections_},
+      {ProjectionLog::kRead, &read_projections_},
       {"BEGIN", &begin_reads_},
       {"COMMIT", &commit_},
       {"ROLLBACK", &rollback_},
@@ -569,7 +588,6 @@ Status SqliteLogStore::PrepareStatements() {
       {kInsertAudit, &insert_audit_},
       {kInsertDisclosure, &insert_disclosure_},
       {kInsertDeliveryRun, &insert_delivery_run_},
-      {kUpsertProjection, &upsert_projection_},
   };
   for (const auto& [sql, stmt] : writes) {
     if (Status s = Prepare(sql, stmt); !s.ok()) return s;
@@ -599,9 +617,11 @@ Status SqliteLogStore::LoadHead() {
   } else if (rc != SQLITE_DONE) {
     return FromSqlite(db_.get(), rc, "reading the head");
   }
-  // The writer's memory of recent event ids is as stale as its head.
+  // The writer's memory of recent event ids is as stale as its head, and so
+  // is its count of projection changes.
   if (index_ != nullptr) {
     if (Status s = index_->Load(); !s.ok()) return s;
+    if (Status s = projections_->Load(); !s.ok()) return s;
   }
   head_cache_ = head;
   head_stale_ = false;
@@ -609,7 +629,10 @@ Status SqliteLogStore::LoadHead() {
 }
 
 Status SqliteLogStore::Abandon(Status cause) {
-  if (index_ != nullptr) index_->Discard();
+  if (index_ != nullptr) {
+    index_->Discard();
+    projections_->Discard();
+  }
   if (!sqlite3_get_autocommit(db_.get())) {
     // SQLite may already have rolled back (e.g. on SQLITE_FULL); only an
     // open transaction needs it. If even ROLLBACK fails, the file decides
@@ -725,7 +748,7 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
     recipient_heads_.clear();
     return Abandon(std::move(s));
   }
-  if (Status s = UpsertProjections(batch); !s.ok()) {
+  if (Status s = projections_->Stage(batch.projections); !s.ok()) {
     recipient_heads_.clear();
     return Abandon(std::move(s));
   }
@@ -737,49 +760,33 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
   }
   head_cache_ = head;
   index_->Commit();
-  if (index_->Due()) {
-    // The batch is durable and is acknowledged whatever happens here; a
-    // failed flush is retried after a later commit, once the index's view
-    // of the file has been reloaded.
-    if (!index_->Flush(head.sequence).ok()) head_stale_ = true;
-  }
+  projections_->Commit();
+  // The batch is durable and is acknowledged whatever happens here. A
+  // failed flush is retried after a later commit, once the index's view of
+  // the file has been reloaded; a failed fold changed nothing and is
+  // retried when due again.
+  if (index_->Due() && !index_->Flush(head.sequence).ok()) head_stale_ = true;
+  if (projections_->Due()) (void)projections_->Fold();
   return head;
 }
 
 Status SqliteLogStore::RunDeferredWork() {
   std::lock_guard<std::mutex> lock(mu_);
   EndReadsLocked();
-  if (index_ == nullptr || index_->pending() == 0 || head_stale_) {
-    return OkStatus();
+  if (index_ == nullptr || head_stale_) return OkStatus();
+  if (index_->pending() > 0) {
+    Status s = index_->Flush(head_cache_.sequence);
+    if (!s.ok()) {
+      head_stale_ = true;
+      return s;
+    }
   }
-  Status s = index_->Flush(head_cache_.sequence);
-  if (!s.ok()) head_stale_ = true;
-  return s;
+  return projections_->pending() > 0 ? projections_->Fold() : OkStatus();
 }
 
 uint64_t SqliteLogStore::UnindexedRecords() {
   std::lock_guard<std::mutex> lock(mu_);
   return index_ == nullptr ? 0 : index_->pending();
-}
-
-Status SqliteLogStore::UpsertProjections(const Batch& batch) {
-  // Rows are applied in batch order, so a key given twice ends up holding
-  // the later row, as LogStore promises.
-  sqlite3_stmt* stmt = upsert_projection_.get();
-  ScopedReset reset(stmt);
-  for (const ProjectionRow& row : batch.projections) {
-    int rc = BindText(stmt, 1, row.key);
-    if (rc == SQLITE_OK) {
-      rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(row.at_sequence));
-    }
-    if (rc == SQLITE_OK) rc = BindBlob(stmt, 3, row.bytes);
-    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc != SQLITE_DONE) {
-      return FromSqlite(db_.get(), rc, "writing projection " + row.key);
-    }
-    sqlite3_reset(stmt);
-  }
-  return OkStatus();
 }
 
 Status SqliteLogStore::ReadProjections(std::string_view after_key, size_t limit,

@@ -22,6 +22,7 @@ struct sqlite3_stmt;
 
 namespace samverkan::gateway {
 
+class ProjectionLog;
 class RecordIndex;
 
 // A LogStore on one SQLite database file.
@@ -60,6 +61,10 @@ class SqliteLogStore final : public LogStore {
     // writes less per event; the writer holds that many event ids in memory
     // and queries by participant scan that many records at most.
     size_t index_lag = 65536;
+    // How many projection rows may wait in projection_changes before the
+    // writer folds them into `projections` (projection_log.h). Larger
+    // writes less per event; every read of projections scans that many.
+    size_t projection_lag = 16384;
     // Called by a writer just before it upgrades an older file in place
     // (log_format.md), with the file's version and the one it will have:
     // on a large log that takes minutes, and whoever started the process
@@ -117,9 +122,10 @@ class SqliteLogStore final : public LogStore {
                          std::vector<ProjectionRow>* out) override;
 
   // Adds every record not indexed yet to the event-id and participant
-  // indexes now, rather than when index_lag of them have gathered, so that
-  // the pass does not hold up a later commit. A no-op when nothing waits or
-  // the instance is read-only.
+  // indexes, and folds every waiting projection change, now rather than
+  // when index_lag or projection_lag of them have gathered, so that the
+  // passes do not hold up a later commit. A no-op when nothing waits or the
+  // instance is read-only.
   Status RunDeferredWork() override;
   // The tail after meta.indexed_through (log_format.md); 0 when read-only.
   uint64_t UnindexedRecords() override;
@@ -161,7 +167,6 @@ class SqliteLogStore final : public LogStore {
   };
   Status InsertDeliveryRun(std::string_view recipient, const DeliveryRun& run);
   StatusOr<uint64_t> RecipientHeadLocked(std::string_view recipient);
-  Status UpsertProjections(const Batch& batch);
   Status ReadRecords(sqlite3_stmt* stmt, std::vector<StoredRecord>* out);
   Status ReadDisclosureRows(sqlite3_stmt* stmt,
                             std::vector<StoredDisclosure>* out);
@@ -191,10 +196,11 @@ class SqliteLogStore final : public LogStore {
   Statement read_deliveries_;
   Statement read_disclosures_;
   Statement recipient_head_;
-  Statement upsert_projection_;
   Statement read_projections_;
-  // The writer's event-id and participant indexes; null when read-only.
+  // The writer's event-id and participant indexes, and its projection
+  // changes; null when read-only.
   std::unique_ptr<RecordIndex> index_;
+  std::unique_ptr<ProjectionLog> projections_;
   // Last recipient sequence per recipient, as committed; entries are loaded
   // on first use and the map is cleared whenever a commit fails.
   std::map<std::string, uint64_t, std::less<>> recipient_heads_;

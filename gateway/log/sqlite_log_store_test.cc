@@ -18,12 +18,11 @@ namespace samverkan::gateway {
 namespace {
 
 using testing::ExecOnFile;
+using testing::kT0;
 using testing::MakeBatch;
 using testing::MakeRecord;
 using testing::OpenOrDie;
 using testing::TempDir;
-
-constexpr int64_t kT0 = 1795000000000000;
 
 SqliteLogStore::Options ReadOnly() {
   SqliteLogStore::Options o;

@@ -66,6 +66,17 @@ Status Exec(sqlite3* db, std::string_view sql) {
   return OkStatus();
 }
 
+Status InTransaction(sqlite3* db, const std::function<Status()>& body) {
+  Status s = Exec(db, "BEGIN IMMEDIATE");
+  if (s.ok()) s = body();
+  if (s.ok()) s = Exec(db, "COMMIT");
+  // SQLite may have rolled back already (e.g. on SQLITE_FULL).
+  if (!s.ok() && !sqlite3_get_autocommit(db)) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  return s;
+}
+
 int64_t ClampToInt64(uint64_t v) {
   return static_cast<int64_t>(
       std::min<uint64_t>(v, std::numeric_limits<int64_t>::max()));

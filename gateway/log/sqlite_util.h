@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,9 @@ Status FromSqlite(sqlite3* db, int rc, std::string_view what);
 Status Prepare(sqlite3* db, std::string_view sql, Statement* out);
 // Runs one or more statements that return no rows.
 Status Exec(sqlite3* db, std::string_view sql);
+// Runs `body` inside BEGIN IMMEDIATE .. COMMIT (none may be open); when
+// either fails, rolls back whatever is still open and returns the error.
+Status InTransaction(sqlite3* db, const std::function<Status()>& body);
 
 // Resets a cached statement when the scope ends: a statement left mid-step
 // holds its read snapshot open, which stops WAL checkpoints from finishing.

@@ -22,6 +22,9 @@ namespace samverkan::gateway::testing {
 
 using ::samverkan::testing::TempDir;
 
+// A recording time for tests' appends (microseconds since the epoch).
+inline constexpr int64_t kT0 = 1795000000000000;
+
 // Record number `n`: event_id "evt-<n>", one of a few participants.
 inline NewRecord MakeRecord(int n, v1::RecordKind kind = v1::EVENT) {
   v1::Envelope e;

@@ -17,10 +17,10 @@
 namespace samverkan::gateway {
 namespace {
 
+using testing::kT0;
 using testing::MakeBatch;
 using testing::TempDir;
 
-constexpr int64_t kT0 = 1795000000000000;
 constexpr uint64_t kAll = std::numeric_limits<uint64_t>::max();
 
 // Runs `sql` with `blob` bound to ?1 (if given) on a raw connection.

@@ -1,0 +1,218 @@
+// The projection change table (projection_log.h), through SqliteLogStore
+// with a small lag so that reads cross folds: every page read against a
+// model, from the writer and from a reader of its own; folds due, at idle
+// and at reopen; a failed batch; a fold that cannot take the write lock.
+#include "gateway/log/projection_log.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gateway/log/sqlite_log_store.h"
+#include "gateway/log/test_util.h"
+
+namespace samverkan::gateway {
+namespace {
+
+using testing::kT0;
+using testing::MakeBatch;
+using testing::MakeRecord;
+using testing::OpenOrDie;
+using testing::QueryInt;
+using testing::TempDir;
+
+std::unique_ptr<SqliteLogStore> Open(const std::string& path, size_t lag,
+                                     bool read_only = false) {
+  SqliteLogStore::Options options;
+  options.read_only = read_only;
+  options.projection_lag = lag;
+  return OpenOrDie(path, options);
+}
+
+// "key@at_sequence=bytes", so that one comparison checks every column.
+using Model = std::map<std::string, std::string>;
+
+std::string Describe(const ProjectionRow& r) {
+  return r.key + "@" + std::to_string(r.at_sequence) + "=" + r.bytes;
+}
+
+// Every row, in pages of `page`, each page starting after the last key of
+// the one before, as LedgerBook::Load and the handovers query read them.
+std::vector<std::string> ReadInPages(LogStore& store, size_t page) {
+  std::vector<std::string> out;
+  std::vector<ProjectionRow> rows;
+  std::string after;
+  while (true) {
+    const Status s = store.ReadProjections(after, page, &rows);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    if (!s.ok() || rows.empty()) return out;
+    EXPECT_LE(rows.size(), page);
+    for (const ProjectionRow& r : rows) out.push_back(Describe(r));
+    after = rows.back().key;
+  }
+}
+
+std::vector<std::string> Expected(const Model& model) {
+  std::vector<std::string> out;
+  for (const auto& [key, line] : model) out.push_back(line);
+  return out;
+}
+
+class ProjectionLogTest : public ::testing::Test {
+ protected:
+  std::string Path() const { return dir_.File("log.sqlite"); }
+  int64_t Waiting() const {
+    return QueryInt(Path(), "SELECT count(*) FROM projection_changes");
+  }
+  int64_t Folded() const {
+    return QueryInt(Path(), "SELECT count(*) FROM projections");
+  }
+  TempDir dir_;
+};
+
+TEST_F(ProjectionLogTest, ReadsAreTheLatestRowOfEachKeyAcrossFolds) {
+  constexpr size_t kLag = 7;
+  auto store = Open(Path(), kLag);
+  ASSERT_NE(store, nullptr);
+  auto reader = Open(Path(), kLag, /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  std::mt19937 rng(20261124);
+  Model model;
+  int record = 1;
+  bool saw_waiting_over_folded = false;
+  for (int commit = 0; commit < 40; ++commit) {
+    Batch batch = MakeBatch(record, 1);
+    const uint64_t sequence = static_cast<uint64_t>(record++);
+    // 0-4 rows over 12 keys, a key sometimes twice in one batch.
+    const int rows = static_cast<int>(rng() % 5);
+    for (int i = 0; i < rows; ++i) {
+      ProjectionRow row{"ledger:p-" + std::to_string(10 + rng() % 12), sequence,
+                        "c" + std::to_string(commit) + "." + std::to_string(i)};
+      model[row.key] = Describe(row);
+      batch.projections.push_back(std::move(row));
+    }
+    ASSERT_TRUE(store->Append(batch, kT0 + commit).ok());
+    // Never more than the lag waits after a commit.
+    EXPECT_LT(Waiting(), static_cast<int64_t>(kLag));
+    saw_waiting_over_folded |=
+        QueryInt(Path(),
+                 "SELECT count(*) FROM projection_changes c "
+                 "JOIN projections p USING (key)") > 0;
+    for (size_t page : {1u, 2u, 5u, 1000u}) {
+      SCOPED_TRACE("commit " + std::to_string(commit) + ", pages of " +
+                   std::to_string(page));
+      EXPECT_EQ(ReadInPages(*store, page), Expected(model));
+      EXPECT_EQ(ReadInPages(*reader, page), Expected(model));
+    }
+  }
+  // The merge was exercised, not just one table or the other.
+  EXPECT_TRUE(saw_waiting_over_folded);
+  EXPECT_GT(Folded(), 0);
+}
+
+TEST_F(ProjectionLogTest, ChangesWaitUntilTheLagThenFoldInKeyOrder) {
+  auto store = Open(Path(), 4);
+  ASSERT_NE(store, nullptr);
+  Batch first = MakeBatch(1, 1);
+  first.projections = {{"ledger:p-2", 1, "b1"},
+                       {"ledger:p-1", 1, "a1"},
+                       {"ledger:p-2", 1, "b2"}};
+  ASSERT_TRUE(store->Append(first, kT0).ok());
+  EXPECT_EQ(Waiting(), 3);
+  EXPECT_EQ(Folded(), 0);
+  Batch second = MakeBatch(2, 1);
+  second.projections = {{"ledger:p-1", 2, "a2"}};
+  ASSERT_TRUE(store->Append(second, kT0 + 1).ok());
+  EXPECT_EQ(Waiting(), 0);
+  EXPECT_EQ(Folded(), 2);
+  EXPECT_EQ(ReadInPages(*store, 10),
+            (std::vector<std::string>{"ledger:p-1@2=a2", "ledger:p-2@1=b2"}));
+}
+
+TEST_F(ProjectionLogTest, IdleWorkAndReopeningFoldWhatWaits) {
+  {
+    auto store = Open(Path(), 1000);
+    ASSERT_NE(store, nullptr);
+    Batch batch = MakeBatch(1, 1);
+    batch.projections = {{"ledger:p-1", 1, "a1"}};
+    ASSERT_TRUE(store->Append(batch, kT0).ok());
+    EXPECT_EQ(Waiting(), 1);
+    ASSERT_TRUE(store->RunDeferredWork().ok());
+    EXPECT_EQ(Waiting(), 0);
+    EXPECT_EQ(Folded(), 1);
+    Batch later = MakeBatch(2, 1);
+    later.projections = {{"ledger:p-1", 2, "a2"}, {"ledger:p-3", 2, "c2"}};
+    ASSERT_TRUE(store->Append(later, kT0 + 1).ok());
+    EXPECT_EQ(Waiting(), 2);
+  }
+  // As a gateway restarting after a crash finds them.
+  auto store = Open(Path(), 1000);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Waiting(), 0);
+  EXPECT_EQ(ReadInPages(*store, 10),
+            (std::vector<std::string>{"ledger:p-1@2=a2", "ledger:p-3@2=c2"}));
+}
+
+TEST_F(ProjectionLogTest, FailedBatchLeavesNoChangeAndIsNotCounted) {
+  auto store = Open(Path(), 3);
+  ASSERT_NE(store, nullptr);
+  Batch first = MakeBatch(1, 1);
+  first.projections = {{"ledger:p-1", 1, "a1"}, {"ledger:p-2", 1, "b1"}};
+  ASSERT_TRUE(store->Append(first, kT0).ok());
+  Batch clash = MakeBatch(2, 1);
+  clash.records.push_back(MakeRecord(1));  // already logged
+  clash.projections = {{"ledger:p-1", 2, "lost"}, {"ledger:p-3", 2, "lost"}};
+  ASSERT_EQ(store->Append(clash, kT0 + 1).status().code(),
+            StatusCode::kAlreadyExists);
+  // Had the failed rows been counted, four would wait and a fold would have
+  // emptied the table.
+  EXPECT_EQ(Waiting(), 2);
+  EXPECT_EQ(ReadInPages(*store, 10),
+            (std::vector<std::string>{"ledger:p-1@1=a1", "ledger:p-2@1=b1"}));
+  Batch next = MakeBatch(2, 1);
+  next.projections = {{"ledger:p-3", 2, "c2"}};
+  ASSERT_TRUE(store->Append(next, kT0 + 2).ok());
+  EXPECT_EQ(Waiting(), 0);
+  EXPECT_EQ(Folded(), 3);
+}
+
+TEST_F(ProjectionLogTest, FoldThatCannotWriteLosesNothingAndRetries) {
+  SqliteLogStore::Options options;
+  options.projection_lag = 1000;
+  options.busy_timeout_ms = 10;
+  auto store = OpenOrDie(Path(), options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(MakeBatch(1, 1), kT0).ok());
+  // Indexed now, so that the idle work below has only the fold to do.
+  ASSERT_TRUE(store->RunDeferredWork().ok());
+  Batch batch;
+  batch.projections = {{"ledger:p-1", 1, "a1"}};
+  ASSERT_TRUE(store->Append(batch, kT0).ok());
+
+  // Another connection holds the write lock, as a second writer would.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  const Status blocked = store->RunDeferredWork();
+  EXPECT_EQ(blocked.code(), StatusCode::kUnavailable) << blocked.ToString();
+  EXPECT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+
+  EXPECT_EQ(Waiting(), 1);
+  EXPECT_EQ(ReadInPages(*store, 10),
+            std::vector<std::string>{"ledger:p-1@1=a1"});
+  ASSERT_TRUE(store->RunDeferredWork().ok());
+  EXPECT_EQ(Waiting(), 0);
+  EXPECT_EQ(ReadInPages(*store, 10),
+            std::vector<std::string>{"ledger:p-1@1=a1"});
+}
+
+}  // namespace
+}  // namespace samverkan::gateway
