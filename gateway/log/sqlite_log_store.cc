@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <utility>
 
@@ -468,56 +469,38 @@ Status SqliteLogStore::Configure(const Options& options) {
 
 Status SqliteLogStore::CreateSchema(
     const std::function<void(int64_t, int64_t)>& before_upgrade) {
+  // The upgrade from version N, at N - 2.
+  static constexpr const char* kUpgrades[] = {kUpgradeFrom2, kUpgradeFrom3,
+                                              kUpgradeFrom4, kUpgradeFrom5,
+                                              kUpgradeFrom6};
+  static_assert(std::size(kUpgrades) == kSchemaVersion - 2);
   // IMMEDIATE so that two writers opening a fresh file cannot both create,
   // nor both upgrade.
-  Status s = Exec("BEGIN IMMEDIATE;");
-  if (!s.ok()) return s;
-  Statement count;
-  s = Prepare("SELECT count(*) FROM sqlite_schema", &count);
-  int64_t objects = -1;
-  if (s.ok()) {
+  return sqlite::InTransaction(db_.get(), [&]() -> Status {
+    Statement count;
+    if (Status s = Prepare("SELECT count(*) FROM sqlite_schema", &count);
+        !s.ok()) {
+      return s;
+    }
     const int rc = sqlite3_step(count.get());
-    if (rc == SQLITE_ROW) {
-      objects = sqlite3_column_int64(count.get(), 0);
-    } else {
-      s = FromSqlite(db_.get(), rc, "reading the schema");
+    if (rc != SQLITE_ROW) {
+      return FromSqlite(db_.get(), rc, "reading the schema");
     }
-  }
-  // Finished first: DROP TABLE needs no statement to be running.
-  count.reset();
-  if (s.ok() && objects == 0) {
-    s = Exec(Expand(kSchema));
-  } else if (s.ok()) {
-    // Each upgrade moves the file one version on, all in this transaction.
+    const int64_t objects = sqlite3_column_int64(count.get(), 0);
+    // Finished first: DROP TABLE needs no statement to be running.
+    count.reset();
+    if (objects == 0) return Exec(Expand(kSchema));
+    // A file that is not a log, or of a version this build does not know,
+    // is left as it is; CheckSchema says why.
     StatusOr<int64_t> version = ReadSchemaVersion();
-    if (version.ok() && IsUpgradable(*version) && before_upgrade) {
-      before_upgrade(*version, kSchemaVersion);
+    if (!version.ok() || !IsUpgradable(*version)) return OkStatus();
+    if (before_upgrade) before_upgrade(*version, kSchemaVersion);
+    // Each upgrade moves the file one version on, all in this transaction.
+    for (int64_t v = *version; v < kSchemaVersion; ++v) {
+      if (Status s = Exec(Expand(kUpgrades[v - 2])); !s.ok()) return s;
     }
-    if (version.ok() && *version == 2) {
-      s = Exec(Expand(kUpgradeFrom2));
-      version = 3;
-    }
-    if (s.ok() && version.ok() && *version == 3) {
-      s = Exec(Expand(kUpgradeFrom3));
-      version = 4;
-    }
-    if (s.ok() && version.ok() && *version == 4) {
-      s = Exec(Expand(kUpgradeFrom4));
-      version = 5;
-    }
-    if (s.ok() && version.ok() && *version == 5) {
-      s = Exec(kUpgradeFrom5);
-      version = 6;
-    }
-    if (s.ok() && version.ok() && *version == 6) {
-      s = Exec(Expand(kUpgradeFrom6));
-    }
-  }
-  if (s.ok()) s = Exec("COMMIT;");
-  if (!s.ok() && !sqlite3_get_autocommit(db_.get())) {
-    sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  return s;
+    return OkStatus();
+  });
 }
 
 StatusOr<int64_t> SqliteLogStore::ReadSchemaVersion() {
