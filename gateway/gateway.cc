@@ -178,12 +178,17 @@ void Gateway::Run(const std::atomic<bool>& stop) {
       // Idle: deadlines still fire on time without an event to carry them.
       pipeline_->Tick();
       delivery_server_->Push(pipeline_->TakeDeliveries());
-      // The index pass is done while nobody waits for an acknowledgement.
+      // The index pass and the fold are done while nobody waits for an
+      // acknowledgement.
       if (Status s = writer_->RunDeferredWork(); !s.ok()) {
-        spdlog::warn("indexing the latest records failed, will retry: {}",
-                     s.ToString());
+        spdlog::warn(
+            "indexing the latest records or folding the latest ledger "
+            "changes failed, will retry: {}",
+            s.ToString());
       }
       metrics_.log_unindexed_records = writer_->UnindexedRecords();
+      metrics_.log_unfolded_projection_changes =
+          writer_->UnfoldedProjectionChanges();
     }
     delivery_server_->MaybeHeartbeat(std::chrono::steady_clock::now(),
                                      heartbeat);

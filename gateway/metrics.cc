@@ -78,6 +78,7 @@ MetricsSnapshot PipelineMetrics::Snapshot(int64_t now_us) const {
   s.commit_failures = commit_failures.load();
   s.handovers_open = handovers_open.load();
   s.log_unindexed_records = log_unindexed_records.load();
+  s.log_unfolded_projection_changes = log_unfolded_projection_changes.load();
   s.handovers_escalated = handovers_escalated.load();
   s.commit_batch_size = commit_batch_size.Snapshot();
   s.ack_latency_seconds = ack_latency_seconds.Snapshot();

@@ -75,6 +75,7 @@ struct MetricsSnapshot {
   int64_t handovers_open = 0;
   int64_t handovers_escalated = 0;
   uint64_t log_unindexed_records = 0;
+  uint64_t log_unfolded_projection_changes = 0;
   HistogramSnapshot commit_batch_size;
   HistogramSnapshot ack_latency_seconds;
   uint64_t ingress_queue_depth = 0;
@@ -109,6 +110,8 @@ struct PipelineMetrics {
   std::atomic<int64_t> handovers_escalated{0};
   // LogStore::UnindexedRecords as of the latest commit or index pass.
   std::atomic<uint64_t> log_unindexed_records{0};
+  // LogStore::UnfoldedProjectionChanges, likewise.
+  std::atomic<uint64_t> log_unfolded_projection_changes{0};
   // Records per successful commit.
   Histogram commit_batch_size;
   // From a submission's arrival to its reply being handed to the socket.

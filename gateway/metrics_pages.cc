@@ -114,6 +114,10 @@ std::string FormatPrometheusText(const MetricsSnapshot& s) {
           "Committed records not yet in the log's event-id and participant "
           "indexes; the next index pass adds them.",
           static_cast<double>(s.log_unindexed_records));
+  w.Gauge("samverkan_log_unfolded_projection_changes",
+          "Committed ledger changes not yet folded into the log's projections "
+          "table; the next fold moves them.",
+          static_cast<double>(s.log_unfolded_projection_changes));
   w.Histogram("samverkan_commit_batch_size",
               "Log records written per successful group commit.",
               s.commit_batch_size);

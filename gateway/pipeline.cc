@@ -186,6 +186,8 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   metrics_->handovers_open = state_->ledgers().open_handovers();
   metrics_->handovers_escalated = state_->ledgers().escalated_handovers();
   metrics_->log_unindexed_records = store_->UnindexedRecords();
+  metrics_->log_unfolded_projection_changes =
+      store_->UnfoldedProjectionChanges();
   return replies;
 }
 

@@ -116,9 +116,12 @@ TEST_F(PipelineTest, MetricsCountCommitsAndDisclosureDecisions) {
   EXPECT_EQ(snapshot.last_commit_age_seconds, 0);
   // Far from the index lag, so every record waits for an index pass.
   EXPECT_EQ(snapshot.log_unindexed_records, kBase + 3);
+  // Each event changed its participant's ledger; far from the fold's lag.
+  EXPECT_GT(snapshot.log_unfolded_projection_changes, 0u);
   ASSERT_TRUE(store_->RunDeferredWork().ok());
   pipeline_->Tick();
   EXPECT_EQ(metrics_.log_unindexed_records.load(), 0u);
+  EXPECT_EQ(metrics_.log_unfolded_projection_changes.load(), 0u);
 }
 
 TEST_F(PipelineTest, DuplicatesGetTheOriginalSequenceAndAreStoredOnce) {

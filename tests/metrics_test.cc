@@ -115,7 +115,9 @@ TEST_F(MetricsTest, CountsAcceptedAndRejectedEvents) {
   EXPECT_TRUE(WaitUntil(
       [&] {
         settled = Get("/metrics");
-        return SampleValue(settled, "samverkan_log_unindexed_records") == 0;
+        return SampleValue(settled, "samverkan_log_unindexed_records") == 0 &&
+               SampleValue(settled,
+                           "samverkan_log_unfolded_projection_changes") == 0;
       },
       kMetricsBound))
       << settled;

@@ -141,6 +141,10 @@ class LogStore {
   // work RunDeferredWork (or a later commit) has waiting. The default has
   // no such indexes.
   virtual uint64_t UnindexedRecords() { return 0; }
+  // Projection rows committed but not yet folded where a plain walk finds
+  // them; the rest of the work RunDeferredWork has waiting. The default
+  // folds nothing.
+  virtual uint64_t UnfoldedProjectionChanges() { return 0; }
 
   // The sequence of the record carrying event_id, if any.
   virtual StatusOr<std::optional<uint64_t>> FindEvent(

@@ -772,6 +772,11 @@ uint64_t SqliteLogStore::UnindexedRecords() {
   return index_ == nullptr ? 0 : index_->pending();
 }
 
+uint64_t SqliteLogStore::UnfoldedProjectionChanges() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return projections_ == nullptr ? 0 : projections_->pending();
+}
+
 Status SqliteLogStore::ReadProjections(std::string_view after_key, size_t limit,
                                        std::vector<ProjectionRow>* out) {
   out->clear();

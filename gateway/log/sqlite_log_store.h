@@ -129,6 +129,8 @@ class SqliteLogStore final : public LogStore {
   Status RunDeferredWork() override;
   // The tail after meta.indexed_through (log_format.md); 0 when read-only.
   uint64_t UnindexedRecords() override;
+  // The rows in projection_changes (log_format.md); 0 when read-only.
+  uint64_t UnfoldedProjectionChanges() override;
 
   const std::string& path() const { return path_; }
   bool read_only() const { return read_only_; }
