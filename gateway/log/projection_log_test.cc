@@ -1,11 +1,15 @@
 // The projection change table (projection_log.h), through SqliteLogStore
 // with a small lag so that reads cross folds: every page read against a
 // model, from the writer and from a reader of its own; folds due, at idle
-// and at reopen; a failed batch; a fold that cannot take the write lock.
+// and at reopen; a failed batch; a fold that cannot take the write lock; a
+// writer killed with SIGKILL while it commits and folds.
 #include "gateway/log/projection_log.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <map>
 #include <memory>
@@ -212,6 +216,94 @@ TEST_F(ProjectionLogTest, FoldThatCannotWriteLosesNothingAndRetries) {
   EXPECT_EQ(Waiting(), 0);
   EXPECT_EQ(ReadInPages(*store, 10),
             std::vector<std::string>{"ledger:p-1@1=a1"});
+}
+
+// Commit `n` of the killed writer: three rows over 20 keys, so that keys
+// repeat within and across commits and folds.
+std::vector<ProjectionRow> RowsOfCommit(uint64_t n) {
+  std::vector<ProjectionRow> rows;
+  for (uint64_t j = 0; j < 3; ++j) {
+    rows.push_back({"ledger:p-" + std::to_string((n * 7 + j * 3) % 20), n,
+                    "v" + std::to_string(n) + "." + std::to_string(j)});
+  }
+  return rows;
+}
+
+// Appends commits after the log's head, one record each, and writes each
+// commit's number to `acks` once Append has returned; never returns.
+[[noreturn]] void WriteUntilKilled(const std::string& path, int acks) {
+  SqliteLogStore::Options options;
+  options.projection_lag = 50;
+  options.synchronous = SqliteLogStore::Synchronous::kNormal;  // SIGKILL only
+  auto opened = SqliteLogStore::Open(path, options);
+  if (!opened.ok()) _exit(2);
+  std::unique_ptr<SqliteLogStore> store = std::move(opened).value();
+  auto head = store->Head();
+  if (!head.ok()) _exit(3);
+  for (uint64_t n = head->sequence + 1;; ++n) {
+    Batch batch = MakeBatch(static_cast<int>(n), 1);
+    batch.projections = RowsOfCommit(n);
+    if (!store->Append(batch, kT0 + static_cast<int64_t>(n)).ok()) _exit(4);
+    if (write(acks, &n, sizeof n) != sizeof n) _exit(5);
+  }
+}
+
+TEST_F(ProjectionLogTest, KilledWriterLosesNoAcknowledgedChange) {
+  std::mt19937 rng(20261124);
+  uint64_t acknowledged = 0;
+  for (int round = 0; round < 5; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    int acks[2];
+    ASSERT_EQ(pipe(acks), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      close(acks[0]);
+      WriteUntilKilled(Path(), acks[1]);
+    }
+    close(acks[1]);
+    // Killed after a random number of acknowledgements, mid-stream: the
+    // next commit, and with a lag of 50 often a fold, is under way.
+    const uint64_t target = acknowledged + 60 + rng() % 240;
+    uint64_t n = 0;
+    while (acknowledged < target) {
+      ASSERT_EQ(read(acks[0], &n, sizeof n), static_cast<ssize_t>(sizeof n))
+          << "the writer stopped before it was killed";
+      acknowledged = n;
+    }
+    kill(child, SIGKILL);
+    close(acks[0]);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << status;
+
+    // What a reader sees is the state after exactly the commits the log
+    // holds: every acknowledged one, and perhaps one whose ack was lost.
+    auto reader = Open(Path(), 50, /*read_only=*/true);
+    ASSERT_NE(reader, nullptr);
+    auto head = reader->Head();
+    ASSERT_TRUE(head.ok());
+    ASSERT_GE(head->sequence, acknowledged);
+    ASSERT_LE(head->sequence, acknowledged + 1);
+    Model model;
+    for (uint64_t c = 1; c <= head->sequence; ++c) {
+      for (const ProjectionRow& row : RowsOfCommit(c)) {
+        model[row.key] = Describe(row);
+      }
+    }
+    EXPECT_EQ(ReadInPages(*reader, 7), Expected(model));
+    acknowledged = head->sequence;
+  }
+  // Folds ran and were interrupted across the rounds; the next writer's
+  // open folds what was left, and the state is unchanged by it.
+  auto before = Open(Path(), 50, /*read_only=*/true);
+  ASSERT_NE(before, nullptr);
+  const std::vector<std::string> expected = ReadInPages(*before, 1000);
+  auto writer = Open(Path(), 50);
+  ASSERT_NE(writer, nullptr);
+  EXPECT_EQ(Waiting(), 0);
+  EXPECT_EQ(ReadInPages(*writer, 1000), expected);
+  EXPECT_EQ(Folded(), 20);
 }
 
 }  // namespace
