@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "gateway/log/chain.h"
+#include "gateway/log/checkpointer.h"
 #include "gateway/log/projection_log.h"
 #include "gateway/log/record_index.h"
 #include "gateway/log/sqlite_util.h"
@@ -420,6 +421,15 @@ StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
   if (s.ok() && !options.read_only && store->projections_->pending() > 0) {
     (void)store->projections_->Fold();
   }
+  if (s.ok() && !options.read_only) {
+    auto checkpointer =
+        Checkpointer::Start(path, raw, options.checkpoint_pages);
+    if (checkpointer.ok()) {
+      store->checkpointer_ = std::move(checkpointer).value();
+    } else {
+      s = checkpointer.status();
+    }
+  }
   if (!s.ok()) return Status(s.code(), path + ": " + s.message());
   return store;
 }
@@ -454,7 +464,9 @@ Status SqliteLogStore::Configure(const Options& options) {
                ? "PRAGMA synchronous = FULL;"
                : "PRAGMA synchronous = NORMAL;");
   // Checkpoint every ~16 MiB of WAL instead of 4 MiB: fewer checkpoint
-  // fsyncs on the commit path; the limit trims the file after a checkpoint.
+  // fsyncs; the limit trims the file after a checkpoint. This holds while a
+  // writer creates or upgrades the schema; then its Checkpointer takes
+  // over, at the same mark.
   if (s.ok()) {
     s = Exec(
         "PRAGMA wal_autocheckpoint = 4096;"

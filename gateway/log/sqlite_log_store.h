@@ -22,6 +22,7 @@ struct sqlite3_stmt;
 
 namespace samverkan::gateway {
 
+class Checkpointer;
 class ProjectionLog;
 class RecordIndex;
 
@@ -65,6 +66,10 @@ class SqliteLogStore final : public LogStore {
     // writer folds them into `projections` (projection_log.h). Larger
     // writes less per event; every read of projections scans that many.
     size_t projection_lag = 16384;
+    // WAL pages after which a writer's checkpoint thread copies the WAL
+    // into the database file (checkpointer.h); at four times that the
+    // writer copies inline.
+    int checkpoint_pages = 4096;
     // Called by a writer just before it upgrades an older file in place
     // (log_format.md), with the file's version and the one it will have:
     // on a large log that takes minutes, and whoever started the process
@@ -203,6 +208,8 @@ class SqliteLogStore final : public LogStore {
   // changes; null when read-only.
   std::unique_ptr<RecordIndex> index_;
   std::unique_ptr<ProjectionLog> projections_;
+  // Declared after db_: it must stop before the writer's connection closes.
+  std::unique_ptr<Checkpointer> checkpointer_;
   // Last recipient sequence per recipient, as committed; entries are loaded
   // on first use and the map is cleared whenever a commit fails.
   std::map<std::string, uint64_t, std::less<>> recipient_heads_;
