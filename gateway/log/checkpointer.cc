@@ -57,6 +57,13 @@ int Checkpointer::OnCommit(void* self, sqlite3* db, const char* schema,
                            int frames) {
   auto* c = static_cast<Checkpointer*>(self);
   if (frames >= c->pages_ * kInlineFactor) {
+    // A copy under way holds SQLite's checkpoint lock, and a second one
+    // would give up at once; the thread's never waits for the writer, so
+    // waiting for it ends.
+    {
+      std::unique_lock<std::mutex> lock(c->mu_);
+      c->idle_.wait(lock, [c] { return !c->running_; });
+    }
     // What SQLite's automatic checkpoint does; the result is left to the
     // next commit's, exactly as with it.
     sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr,
@@ -77,6 +84,7 @@ void Checkpointer::Run() {
     wake_.wait(lock, [this] { return due_ || stop_; });
     if (stop_) return;
     due_ = false;
+    running_ = true;
     lock.unlock();
     // PASSIVE copies what no reader still needs and never blocks the
     // writer; a failure (e.g. a full disk) leaves the WAL as it is, and
@@ -84,7 +92,9 @@ void Checkpointer::Run() {
     sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                               nullptr);
     lock.lock();
+    running_ = false;
     ++completed_;
+    idle_.notify_all();
   }
 }
 

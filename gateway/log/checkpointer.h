@@ -7,8 +7,9 @@
 // no lock the writer holds, so it can run beside the commits on a second
 // connection. The writer's commit hook (sqlite3_wal_hook) tells this class
 // how long the WAL is; past `pages` it wakes the thread, and past
-// kInlineFactor × `pages` (the thread has fallen behind) the writer copies
-// inline as SQLite would, so the WAL stays bounded either way.
+// kInlineFactor × `pages` (the thread has fallen behind) the writer waits
+// for the thread's copy under way, if any, and copies the rest inline as
+// SQLite would: the WAL never holds more than that and one commit.
 #ifndef SAMVERKAN_GATEWAY_LOG_CHECKPOINTER_H_
 #define SAMVERKAN_GATEWAY_LOG_CHECKPOINTER_H_
 
@@ -52,7 +53,9 @@ class Checkpointer {
   const int pages_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
+  std::condition_variable idle_;
   bool due_ = false;
+  bool running_ = false;
   bool stop_ = false;
   int completed_ = 0;
   std::thread thread_;
