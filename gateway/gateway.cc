@@ -186,9 +186,7 @@ void Gateway::Run(const std::atomic<bool>& stop) {
             "changes failed, will retry: {}",
             s.ToString());
       }
-      metrics_.log_unindexed_records = writer_->UnindexedRecords();
-      metrics_.log_unfolded_projection_changes =
-          writer_->UnfoldedProjectionChanges();
+      pipeline_->NoteLogBacklog();
     }
     delivery_server_->MaybeHeartbeat(std::chrono::steady_clock::now(),
                                      heartbeat);

@@ -185,10 +185,14 @@ std::vector<v1::SubmitReply> Pipeline::Run(std::vector<Submission>& subs) {
   }
   metrics_->handovers_open = state_->ledgers().open_handovers();
   metrics_->handovers_escalated = state_->ledgers().escalated_handovers();
+  NoteLogBacklog();
+  return replies;
+}
+
+void Pipeline::NoteLogBacklog() {
   metrics_->log_unindexed_records = store_->UnindexedRecords();
   metrics_->log_unfolded_projection_changes =
       store_->UnfoldedProjectionChanges();
-  return replies;
 }
 
 void Pipeline::Commit(Batch& batch, int64_t now,

@@ -56,6 +56,11 @@ class Pipeline {
     Run(none);
   }
 
+  // Copies the log's deferred work still waiting (unindexed records,
+  // unfolded ledger changes) into the metrics; after every Run, and after
+  // the store's idle passes.
+  void NoteLogBacklog();
+
   // The deliveries the last Run committed, in commit order; moved out.
   std::vector<CommittedDelivery> TakeDeliveries() {
     return std::move(deliveries_);

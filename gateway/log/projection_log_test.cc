@@ -23,11 +23,13 @@
 namespace samverkan::gateway {
 namespace {
 
+using testing::DescribeProjection;
 using testing::kT0;
 using testing::MakeBatch;
 using testing::MakeRecord;
 using testing::OpenOrDie;
 using testing::QueryInt;
+using testing::ReadProjectionsInPages;
 using testing::TempDir;
 
 std::unique_ptr<SqliteLogStore> Open(const std::string& path, size_t lag,
@@ -38,28 +40,8 @@ std::unique_ptr<SqliteLogStore> Open(const std::string& path, size_t lag,
   return OpenOrDie(path, options);
 }
 
-// "key@at_sequence=bytes", so that one comparison checks every column.
+// Each key's described row, as the reads must give it.
 using Model = std::map<std::string, std::string>;
-
-std::string Describe(const ProjectionRow& r) {
-  return r.key + "@" + std::to_string(r.at_sequence) + "=" + r.bytes;
-}
-
-// Every row, in pages of `page`, each page starting after the last key of
-// the one before, as LedgerBook::Load and the handovers query read them.
-std::vector<std::string> ReadInPages(LogStore& store, size_t page) {
-  std::vector<std::string> out;
-  std::vector<ProjectionRow> rows;
-  std::string after;
-  while (true) {
-    const Status s = store.ReadProjections(after, page, &rows);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    if (!s.ok() || rows.empty()) return out;
-    EXPECT_LE(rows.size(), page);
-    for (const ProjectionRow& r : rows) out.push_back(Describe(r));
-    after = rows.back().key;
-  }
-}
 
 std::vector<std::string> Expected(const Model& model) {
   std::vector<std::string> out;
@@ -97,7 +79,7 @@ TEST_F(ProjectionLogTest, ReadsAreTheLatestRowOfEachKeyAcrossFolds) {
     for (int i = 0; i < rows; ++i) {
       ProjectionRow row{"ledger:p-" + std::to_string(10 + rng() % 12), sequence,
                         "c" + std::to_string(commit) + "." + std::to_string(i)};
-      model[row.key] = Describe(row);
+      model[row.key] = DescribeProjection(row);
       batch.projections.push_back(std::move(row));
     }
     ASSERT_TRUE(store->Append(batch, kT0 + commit).ok());
@@ -110,8 +92,8 @@ TEST_F(ProjectionLogTest, ReadsAreTheLatestRowOfEachKeyAcrossFolds) {
     for (size_t page : {1u, 2u, 5u, 1000u}) {
       SCOPED_TRACE("commit " + std::to_string(commit) + ", pages of " +
                    std::to_string(page));
-      EXPECT_EQ(ReadInPages(*store, page), Expected(model));
-      EXPECT_EQ(ReadInPages(*reader, page), Expected(model));
+      EXPECT_EQ(ReadProjectionsInPages(*store, page), Expected(model));
+      EXPECT_EQ(ReadProjectionsInPages(*reader, page), Expected(model));
     }
   }
   // The merge was exercised, not just one table or the other.
@@ -134,7 +116,7 @@ TEST_F(ProjectionLogTest, ChangesWaitUntilTheLagThenFoldInKeyOrder) {
   ASSERT_TRUE(store->Append(second, kT0 + 1).ok());
   EXPECT_EQ(Waiting(), 0);
   EXPECT_EQ(Folded(), 2);
-  EXPECT_EQ(ReadInPages(*store, 10),
+  EXPECT_EQ(ReadProjectionsInPages(*store, 10),
             (std::vector<std::string>{"ledger:p-1@2=a2", "ledger:p-2@1=b2"}));
 }
 
@@ -158,7 +140,7 @@ TEST_F(ProjectionLogTest, IdleWorkAndReopeningFoldWhatWaits) {
   auto store = Open(Path(), 1000);
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(Waiting(), 0);
-  EXPECT_EQ(ReadInPages(*store, 10),
+  EXPECT_EQ(ReadProjectionsInPages(*store, 10),
             (std::vector<std::string>{"ledger:p-1@2=a2", "ledger:p-3@2=c2"}));
 }
 
@@ -176,7 +158,7 @@ TEST_F(ProjectionLogTest, FailedBatchLeavesNoChangeAndIsNotCounted) {
   // Had the failed rows been counted, four would wait and a fold would have
   // emptied the table.
   EXPECT_EQ(Waiting(), 2);
-  EXPECT_EQ(ReadInPages(*store, 10),
+  EXPECT_EQ(ReadProjectionsInPages(*store, 10),
             (std::vector<std::string>{"ledger:p-1@1=a1", "ledger:p-2@1=b1"}));
   Batch next = MakeBatch(2, 1);
   next.projections = {{"ledger:p-3", 2, "c2"}};
@@ -210,11 +192,11 @@ TEST_F(ProjectionLogTest, FoldThatCannotWriteLosesNothingAndRetries) {
   sqlite3_close(other);
 
   EXPECT_EQ(Waiting(), 1);
-  EXPECT_EQ(ReadInPages(*store, 10),
+  EXPECT_EQ(ReadProjectionsInPages(*store, 10),
             std::vector<std::string>{"ledger:p-1@1=a1"});
   ASSERT_TRUE(store->RunDeferredWork().ok());
   EXPECT_EQ(Waiting(), 0);
-  EXPECT_EQ(ReadInPages(*store, 10),
+  EXPECT_EQ(ReadProjectionsInPages(*store, 10),
             std::vector<std::string>{"ledger:p-1@1=a1"});
 }
 
@@ -293,21 +275,22 @@ TEST_F(ProjectionLogTest, KilledWriterLosesNoAcknowledgedChange) {
     Model model;
     for (uint64_t c = 1; c <= head->sequence; ++c) {
       for (const ProjectionRow& row : RowsOfCommit(c)) {
-        model[row.key] = Describe(row);
+        model[row.key] = DescribeProjection(row);
       }
     }
-    EXPECT_EQ(ReadInPages(*reader, 7), Expected(model));
+    EXPECT_EQ(ReadProjectionsInPages(*reader, 7), Expected(model));
     acknowledged = head->sequence;
   }
   // Folds ran and were interrupted across the rounds; the next writer's
   // open folds what was left, and the state is unchanged by it.
   auto before = Open(Path(), 50, /*read_only=*/true);
   ASSERT_NE(before, nullptr);
-  const std::vector<std::string> expected = ReadInPages(*before, 1000);
+  const std::vector<std::string> expected =
+      ReadProjectionsInPages(*before, 1000);
   auto writer = Open(Path(), 50);
   ASSERT_NE(writer, nullptr);
   EXPECT_EQ(Waiting(), 0);
-  EXPECT_EQ(ReadInPages(*writer, 1000), expected);
+  EXPECT_EQ(ReadProjectionsInPages(*writer, 1000), expected);
   EXPECT_EQ(Folded(), 20);
 }
 

@@ -413,25 +413,23 @@ StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
     if (s.ok()) s = store->projections_->Prepare();
   }
   if (s.ok()) s = store->PrepareStatements();
-  if (s.ok() && !options.read_only) s = store->LoadHead();
+  if (s.ok() && !options.read_only) s = store->StartWriting(options);
+  if (!s.ok()) return Status(s.code(), path + ": " + s.message());
+  return store;
+}
+
+Status SqliteLogStore::StartWriting(const Options& options) {
+  if (Status s = LoadHead(); !s.ok()) return s;
   // Changes left by the last writer are folded before anyone reads the
   // ledgers at start-up, so that reading them all is a plain walk of one
   // table. Should the fold fail, the reads merge the changes instead and a
   // later fold retries.
-  if (s.ok() && !options.read_only && store->projections_->pending() > 0) {
-    (void)store->projections_->Fold();
-  }
-  if (s.ok() && !options.read_only) {
-    auto checkpointer =
-        Checkpointer::Start(path, raw, options.checkpoint_pages);
-    if (checkpointer.ok()) {
-      store->checkpointer_ = std::move(checkpointer).value();
-    } else {
-      s = checkpointer.status();
-    }
-  }
-  if (!s.ok()) return Status(s.code(), path + ": " + s.message());
-  return store;
+  if (projections_->pending() > 0) (void)projections_->Fold();
+  auto checkpointer =
+      Checkpointer::Start(path_, db_.get(), options.checkpoint_pages);
+  if (!checkpointer.ok()) return checkpointer.status();
+  checkpointer_ = std::move(checkpointer).value();
+  return OkStatus();
 }
 
 Status SqliteLogStore::Exec(std::string_view sql) {

@@ -156,6 +156,9 @@ class SqliteLogStore final : public LogStore {
   Status Prepare(std::string_view sql, Statement* out);
   Status PrepareStatements();
   Status LoadHead();
+  // A writer's last steps of Open: the head, the changes the last writer
+  // left folded, the checkpoint thread.
+  Status StartWriting(const Options& options);
   Status Exec(std::string_view sql);
   Status Step(sqlite3_stmt* stmt, std::string_view what);
   StatusOr<LogHead> AppendLocked(const Batch& batch, int64_t recorded_at_us,

@@ -405,20 +405,8 @@ ProjectionRow Row(std::string key, uint64_t at, std::string bytes) {
   return ProjectionRow{std::move(key), at, std::move(bytes)};
 }
 
-// "key@at_sequence=bytes" per row, so one comparison checks all three.
-std::vector<std::string> Describe(const std::vector<ProjectionRow>& rows) {
-  std::vector<std::string> out;
-  for (const ProjectionRow& r : rows) {
-    out.push_back(r.key + "@" + std::to_string(r.at_sequence) + "=" + r.bytes);
-  }
-  return out;
-}
-
 std::vector<std::string> AllProjections(LogStore& store) {
-  std::vector<ProjectionRow> rows;
-  const Status s = store.ReadProjections("", 1000, &rows);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  return Describe(rows);
+  return testing::ReadProjectionsInPages(store, 1000);
 }
 
 TEST_F(SqliteLogStoreTest, ProjectionsSurviveReopenAndLaterBatchesReplace) {

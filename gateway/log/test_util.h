@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/testing/temp_dir.h"
 #include "gateway/log/log_store.h"
@@ -66,6 +67,29 @@ inline std::unique_ptr<SqliteLogStore> OpenOrDie(
   auto store = SqliteLogStore::Open(path, options);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(store).value() : nullptr;
+}
+
+// "key@at_sequence=bytes", so that one comparison checks every column.
+inline std::string DescribeProjection(const ProjectionRow& r) {
+  return r.key + "@" + std::to_string(r.at_sequence) + "=" + r.bytes;
+}
+
+// Every projection row, described, read in pages of `page`, each page
+// starting after the last key of the one before, as LedgerBook::Load and
+// the handovers query read them.
+inline std::vector<std::string> ReadProjectionsInPages(LogStore& store,
+                                                       size_t page) {
+  std::vector<std::string> out;
+  std::vector<ProjectionRow> rows;
+  std::string after;
+  while (true) {
+    const Status s = store.ReadProjections(after, page, &rows);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    if (!s.ok() || rows.empty()) return out;
+    EXPECT_LE(rows.size(), page);
+    for (const ProjectionRow& r : rows) out.push_back(DescribeProjection(r));
+    after = rows.back().key;
+  }
 }
 
 // Runs `sql` on the file through a connection of its own, as another
