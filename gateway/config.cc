@@ -21,13 +21,16 @@ Status ReadString(const toml::table& t, const char* key, std::string* out) {
   return OkStatus();
 }
 
-Status ReadCount(const toml::table& t, const char* key, uint32_t* out) {
+// `zero` says whether 0 is allowed (it turns something off).
+Status ReadCount(const toml::table& t, const char* key, uint32_t* out,
+                 bool zero = false) {
   const toml::node* node = t.get(key);
   if (node == nullptr) return OkStatus();
   auto value = node->value<int64_t>();
-  if (!value || *value <= 0 || *value > UINT32_MAX) {
-    return InvalidArgumentError(std::string("gateway.") + key +
-                                " must be a positive integer");
+  if (!value || *value < (zero ? 0 : 1) || *value > UINT32_MAX) {
+    return InvalidArgumentError(std::string("gateway.") + key + " must be a " +
+                                (zero ? "non-negative" : "positive") +
+                                " integer");
   }
   *out = static_cast<uint32_t>(*value);
   return OkStatus();
@@ -62,6 +65,7 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
                                                "max_batch",
                                                "max_queue",
                                                "max_queue_bytes",
+                                               "commit_gather_us",
                                                "index_lag",
                                                "schema_version",
                                                "rule_set_file",
@@ -92,6 +96,8 @@ StatusOr<GatewayConfig> ParseGatewayConfig(const std::string& toml_text) {
         ReadCount(*gateway, "max_batch", &c.max_batch),
         ReadCount(*gateway, "max_queue", &c.max_queue),
         ReadCount(*gateway, "max_queue_bytes", &c.max_queue_bytes),
+        ReadCount(*gateway, "commit_gather_us", &c.commit_gather_us,
+                  /*zero=*/true),
         ReadCount(*gateway, "index_lag", &c.index_lag),
         ReadCount(*gateway, "schema_version", &c.schema_version)}) {
     if (!s.ok()) return s;

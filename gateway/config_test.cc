@@ -39,6 +39,16 @@ TEST(ConfigTest, MetricsAreOffByDefault) {
   EXPECT_EQ(c->metrics_listen, "");
 }
 
+TEST(ConfigTest, CommitGatherDefaultsToAMillisecondAndZeroTurnsItOff) {
+  auto defaults = ParseGatewayConfig("[gateway]\nrule_set_file = \"r\"\n");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->commit_gather_us, 1000u);
+  auto off = ParseGatewayConfig(
+      "[gateway]\nrule_set_file = \"r\"\ncommit_gather_us = 0\n");
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_EQ(off->commit_gather_us, 0u);
+}
+
 TEST(ConfigTest, MistakesAreNamed) {
   struct Row {
     const char* toml;
@@ -52,6 +62,9 @@ TEST(ConfigTest, MistakesAreNamed) {
       {"[gateway]\nmetrics_listen = 9464\n",
        "gateway.metrics_listen must be a string"},
       {"[gateway]\nmax_batch = -1\n", "gateway.max_batch must be a positive"},
+      {"[gateway]\nmax_batch = 0\n", "gateway.max_batch must be a positive"},
+      {"[gateway]\ncommit_gather_us = -1\n",
+       "gateway.commit_gather_us must be a non-negative"},
       {"[gateway]\n", "gateway.rule_set_file is required"},
       {"[gateway]\nrule_set_file = \"r\"\nmax_event_bytes = 2000000\n",
        "max_message_bytes must be at least"},

@@ -131,7 +131,8 @@ StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
   queue_limits.max_bytes = c.max_queue_bytes;
   g->ingress_loop_ = std::make_unique<IngressLoop>(
       g->ingress_.get(), &g->registry_, g->pipeline_.get(), c.max_batch,
-      queue_limits, &g->metrics_);
+      queue_limits, std::chrono::microseconds(c.commit_gather_us),
+      &g->metrics_);
   g->query_server_ = std::make_unique<QueryServer>(
       std::move(*query), std::move(*reader), &g->metrics_);
   Gateway* raw = g.get();

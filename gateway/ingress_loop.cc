@@ -10,12 +10,14 @@ IngressLoop::IngressLoop(transport::CurveRouter* socket,
                          const KeyRegistry* registry, Pipeline* pipeline,
                          uint32_t max_batch,
                          IngressAdmission::Limits queue_limits,
+                         std::chrono::microseconds gather_window,
                          PipelineMetrics* metrics)
     : socket_(socket),
       registry_(registry),
       pipeline_(pipeline),
       max_batch_(max_batch),
       admission_(queue_limits),
+      gather_(gather_window),
       metrics_(metrics) {}
 
 void IngressLoop::Reply(const ReplyTo& to, const v1::SubmitReply& reply) {
@@ -51,6 +53,7 @@ bool IngressLoop::TakeIn(transport::IncomingMessage message) {
     s.bytes = std::move(frames[2]);
   }
   if (admission_.Admit(to.routing_id, s.bytes, to.received)) {
+    gather_.Queued(to.routing_id);
     queue_.push_back(std::move(q));
     return false;
   }
@@ -72,6 +75,24 @@ bool IngressLoop::TakeIn(transport::IncomingMessage message) {
   return true;
 }
 
+size_t IngressLoop::Gather(CommitGather::Clock::time_point until) {
+  metrics_->commit_gather_holds++;
+  size_t answered = 0;
+  for (;;) {
+    const auto now = CommitGather::Clock::now();
+    if (queue_.size() >= max_batch_ || now >= until ||
+        gather_.Expected(now) == 0) {
+      return answered;
+    }
+    auto next = socket_->Receive(
+        std::chrono::ceil<std::chrono::milliseconds>(until - now));
+    if (!next) return answered;
+    const size_t queued = queue_.size();
+    answered += TakeIn(std::move(*next));
+    metrics_->commit_gather_joined += queue_.size() - queued;
+  }
+}
+
 size_t IngressLoop::ServeOnce(std::chrono::milliseconds timeout) {
   size_t answered = 0;
   if (queue_.empty()) {
@@ -87,6 +108,11 @@ size_t IngressLoop::ServeOnce(std::chrono::milliseconds timeout) {
     if (!next) break;
     answered += TakeIn(std::move(*next));
   }
+  if (!queue_.empty() && queue_.size() < max_batch_) {
+    if (auto until = gather_.HoldUntil(CommitGather::Clock::now())) {
+      answered += Gather(*until);
+    }
+  }
   metrics_->ingress_queue_depth = queue_.size();
 
   submissions_.clear();
@@ -94,6 +120,7 @@ size_t IngressLoop::ServeOnce(std::chrono::milliseconds timeout) {
   while (!queue_.empty() && submissions_.size() < max_batch_) {
     Queued& q = queue_.front();
     admission_.Release(q.submission.bytes.size());
+    gather_.Decided(q.reply_to.routing_id);
     submissions_.push_back(std::move(q.submission));
     reply_to_.push_back(std::move(q.reply_to));
     queue_.pop_front();
@@ -104,10 +131,10 @@ size_t IngressLoop::ServeOnce(std::chrono::milliseconds timeout) {
   for (size_t i = 0; i < replies.size(); ++i) {
     const ReplyTo& to = reply_to_[i];
     Reply(to, replies[i]);
+    const auto now = std::chrono::steady_clock::now();
+    gather_.Answered(to.routing_id, now);
     metrics_->ack_latency_seconds.Observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                      to.received)
-            .count());
+        std::chrono::duration<double>(now - to.received).count());
   }
   return answered + replies.size();
 }

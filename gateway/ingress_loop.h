@@ -2,7 +2,8 @@
 // are waiting off the socket into a bounded queue (refusing what does not
 // fit with RETRY_LATER), folds up to max_batch of them into one group
 // commit, then sends every reply. While one batch commits, ZeroMQ's I/O
-// thread queues the next.
+// thread queues the next. A batch smaller than max_batch waits briefly for
+// the connections just answered (CommitGather).
 #ifndef SAMVERKAN_GATEWAY_INGRESS_LOOP_H_
 #define SAMVERKAN_GATEWAY_INGRESS_LOOP_H_
 
@@ -14,6 +15,7 @@
 
 #include "common/transport/server_socket.h"
 #include "gateway/auth/key_registry.h"
+#include "gateway/commit_gather.h"
 #include "gateway/ingress_admission.h"
 #include "gateway/pipeline.h"
 
@@ -28,7 +30,9 @@ class IngressLoop {
   // `metrics` (which other threads read) is used from the calling thread only.
   IngressLoop(transport::CurveRouter* socket, const KeyRegistry* registry,
               Pipeline* pipeline, uint32_t max_batch,
-              IngressAdmission::Limits queue_limits, PipelineMetrics* metrics);
+              IngressAdmission::Limits queue_limits,
+              std::chrono::microseconds gather_window,
+              PipelineMetrics* metrics);
   IngressLoop(const IngressLoop&) = delete;
   IngressLoop& operator=(const IngressLoop&) = delete;
 
@@ -55,6 +59,10 @@ class IngressLoop {
   // Queues the message, or answers it RETRY_LATER at once. Returns whether
   // it was answered.
   bool TakeIn(transport::IncomingMessage message);
+  // Takes in what the connections just answered send before `until`, as
+  // long as any is still expected and the batch is not full.
+  // Returns how many it answered at once (refusals).
+  size_t Gather(CommitGather::Clock::time_point until);
   void Reply(const ReplyTo& to, const v1::SubmitReply& reply);
 
   transport::CurveRouter* socket_;
@@ -62,6 +70,7 @@ class IngressLoop {
   Pipeline* pipeline_;
   uint32_t max_batch_;
   IngressAdmission admission_;
+  CommitGather gather_;
   PipelineMetrics* metrics_;
   std::deque<Queued> queue_;
   std::vector<Submission> submissions_;

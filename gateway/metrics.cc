@@ -84,6 +84,8 @@ MetricsSnapshot PipelineMetrics::Snapshot(int64_t now_us) const {
   s.ack_latency_seconds = ack_latency_seconds.Snapshot();
   s.ingress_queue_depth = ingress_queue_depth.load();
   s.ingress_refused = refused_queue_full.load();
+  s.commit_gather_holds = commit_gather_holds.load();
+  s.commit_gather_joined = commit_gather_joined.load();
   s.delivery_pushes_dropped = delivery_pushes_dropped.load();
   int64_t since = last_commit_us.load();
   if (since == 0) since = started_us.load();

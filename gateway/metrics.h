@@ -80,6 +80,8 @@ struct MetricsSnapshot {
   HistogramSnapshot ack_latency_seconds;
   uint64_t ingress_queue_depth = 0;
   uint64_t ingress_refused = 0;
+  uint64_t commit_gather_holds = 0;
+  uint64_t commit_gather_joined = 0;
   uint64_t delivery_pushes_dropped = 0;
   // Seconds since the last successful commit, or since start when there has
   // been none.
@@ -122,6 +124,10 @@ struct PipelineMetrics {
   // Submissions answered RETRY_LATER because the queue was full (also
   // counted under rejected).
   std::atomic<uint64_t> refused_queue_full{0};
+  // Batches held for connections just answered (CommitGather), and the
+  // submissions taken in while holding.
+  std::atomic<uint64_t> commit_gather_holds{0};
+  std::atomic<uint64_t> commit_gather_joined{0};
   // Deliveries and heartbeats a subscriber's full (or vanished) connection
   // could not take; the subscriber backfills them by number.
   std::atomic<uint64_t> delivery_pushes_dropped{0};

@@ -133,6 +133,13 @@ std::string FormatPrometheusText(const MetricsSnapshot& s) {
             "Submissions answered RETRY_LATER because the ingress queue was "
             "full.",
             s.ingress_refused);
+  w.Counter("samverkan_commit_gather_holds_total",
+            "Batches held for the connections just answered, so that "
+            "synchronous publishers share a commit.",
+            s.commit_gather_holds);
+  w.Counter("samverkan_commit_gather_joined_total",
+            "Submissions taken in while a batch was held.",
+            s.commit_gather_joined);
   w.Counter("samverkan_delivery_pushes_dropped_total",
             "Deliveries and heartbeats a subscriber's full or vanished "
             "connection could not take (it backfills them).",

@@ -26,6 +26,8 @@ MetricsSnapshot Example() {
   s.ack_latency_seconds = {{0.001, 0.25}, {0, 2}, 3, 1.5};
   s.ingress_queue_depth = 6;
   s.ingress_refused = 9;
+  s.commit_gather_holds = 14;
+  s.commit_gather_joined = 15;
   s.delivery_pushes_dropped = 11;
   s.last_commit_age_seconds = 12.5;
   return s;
@@ -63,6 +65,8 @@ TEST(FormatPrometheusTextTest, ShowsEverySample) {
            {"samverkan_ack_latency_seconds_sum 1.5\n"},
            {"samverkan_ingress_queue_depth 6\n"},
            {"samverkan_ingress_refused_total 9\n"},
+           {"samverkan_commit_gather_holds_total 14\n"},
+           {"samverkan_commit_gather_joined_total 15\n"},
            {"samverkan_delivery_pushes_dropped_total 11\n"},
            {"samverkan_last_commit_age_seconds 12.5\n"},
        }) {
@@ -89,6 +93,8 @@ TEST(FormatPrometheusTextTest, EveryFamilyHasHelpAndTypeOnce) {
            {"samverkan_ack_latency_seconds", "histogram"},
            {"samverkan_ingress_queue_depth", "gauge"},
            {"samverkan_ingress_refused_total", "counter"},
+           {"samverkan_commit_gather_holds_total", "counter"},
+           {"samverkan_commit_gather_joined_total", "counter"},
            {"samverkan_delivery_pushes_dropped_total", "counter"},
            {"samverkan_last_commit_age_seconds", "gauge"},
        }) {

@@ -224,6 +224,19 @@ TEST_F(TransportTest, TryReceiveDoesNotBlock) {
   EXPECT_FALSE(alice.TryReceive().has_value());
 }
 
+// A short timeout is waited out whole: rounding what is left of it down to
+// whole milliseconds once returned at once from a 1 ms wait, which the
+// ingress loop's hold for synchronous publishers relies on.
+TEST_F(TransportTest, ReceiveWaitsOutItsWholeTimeout) {
+  CurveDealer alice = Connect(alice_);
+  for (milliseconds timeout : {milliseconds(1), milliseconds(3)}) {
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_FALSE(router_->Receive(timeout).has_value());
+    EXPECT_FALSE(alice.Receive(timeout).has_value());
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 2 * timeout);
+  }
+}
+
 TEST_F(TransportTest, PollerWaitsOnSeveralSocketsAndAnFd) {
   std::optional<CurveRouter> query = MakeRouter("query");
   auto query_endpoint = query->Bind("tcp://127.0.0.1:0");

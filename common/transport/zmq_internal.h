@@ -47,7 +47,7 @@ auto ReceiveWithin(zmq::socket_t& socket, std::chrono::milliseconds timeout,
   try {
     for (;;) {
       if (auto m = try_receive()) return m;
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};

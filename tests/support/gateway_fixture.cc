@@ -102,24 +102,17 @@ Status GatewayFixture::WriteFiles() {
   config += "server_key_file = " + quoted(dir_.File("keys/gateway.key")) + "\n";
   config += "registry_file = " + quoted(dir_.File("registry.toml")) + "\n";
   config += "ready_file = " + quoted(ReadyFile()) + "\n";
-  if (options_.max_event_bytes) {
-    config +=
-        "max_event_bytes = " + std::to_string(*options_.max_event_bytes) + "\n";
-  }
-  if (options_.max_message_bytes) {
-    config +=
-        "max_message_bytes = " + std::to_string(*options_.max_message_bytes) +
-        "\n";
-  }
-  if (options_.max_batch) {
-    config += "max_batch = " + std::to_string(*options_.max_batch) + "\n";
-  }
-  if (options_.max_queue) {
-    config += "max_queue = " + std::to_string(*options_.max_queue) + "\n";
-  }
-  if (options_.index_lag) {
-    config += "index_lag = " + std::to_string(*options_.index_lag) + "\n";
-  }
+  auto add_count = [&config](const char* key,
+                             const std::optional<uint32_t>& value) {
+    if (value)
+      config += std::string(key) + " = " + std::to_string(*value) + "\n";
+  };
+  add_count("max_event_bytes", options_.max_event_bytes);
+  add_count("max_message_bytes", options_.max_message_bytes);
+  add_count("max_batch", options_.max_batch);
+  add_count("max_queue", options_.max_queue);
+  add_count("index_lag", options_.index_lag);
+  add_count("commit_gather_us", options_.commit_gather_us);
   config += "rule_set_file = " +
             quoted(options_.rule_set_file.empty()
                        ? std::string(SAMVERKAN_RULES_DIR) + "/rules-2026.1.toml"

@@ -41,6 +41,7 @@ struct GatewayFixtureOptions {
   std::optional<uint32_t> max_batch;
   std::optional<uint32_t> max_queue;
   std::optional<uint32_t> index_lag;
+  std::optional<uint32_t> commit_gather_us;
   // The enforced rule set; empty: the shipped deploy/rules one.
   std::string rule_set_file;
   // A shadow rule set evaluated beside it; empty: none.
