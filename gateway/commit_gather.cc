@@ -37,12 +37,14 @@ size_t CommitGather::Expected(Clock::time_point now) {
 std::optional<CommitGather::Clock::time_point> CommitGather::HoldUntil(
     Clock::time_point now) {
   Forget(now);
-  if (expected_.empty()) return std::nullopt;
+  if (expected_.empty() || last_commit_ <= Clock::duration::zero()) {
+    return std::nullopt;
+  }
   Clock::time_point last = Clock::time_point::min();
   for (const auto& [connection, answered] : expected_) {
     last = std::max(last, answered);
   }
-  return last + window_;
+  return std::min(last + window_, now + last_commit_);
 }
 
 }  // namespace samverkan::gateway

@@ -4,7 +4,11 @@
 // halves that take turns, each half paying a commit (an fsync) of its own.
 // Holding a small batch for the connections just answered, until they are
 // back or a short window has passed, lets them share one commit: PostgreSQL's
-// commit_delay, but only for connections that are expected back.
+// commit_delay, but only for connections that are expected back. A hold is
+// never longer than the last batch took to decide and commit: a late-comer
+// left out would have waited about that long anyway, so a hold for one that
+// does not come at most doubles the held batch's wait, however slow (or
+// quiet) the others are.
 #ifndef SAMVERKAN_GATEWAY_COMMIT_GATHER_H_
 #define SAMVERKAN_GATEWAY_COMMIT_GATHER_H_
 
@@ -34,10 +38,13 @@ class CommitGather {
   // `connection` was sent an answer at `now`. Unless it still has
   // submissions queued (a pipelining publisher), it is expected back.
   void Answered(const std::string& connection, Clock::time_point now);
+  // The last batch took `took` from being cut to its answers.
+  void Committed(Clock::duration took) { last_commit_ = took; }
 
   // Until when a batch about to be cut, smaller than the largest allowed,
   // should wait for more: the last moment an answered connection is still
-  // expected back. Nothing: cut it now.
+  // expected back, and no later than the last batch's time from `now`.
+  // Nothing: cut it now (also before any batch has been timed).
   std::optional<Clock::time_point> HoldUntil(Clock::time_point now);
   // Connections expected back at `now`.
   size_t Expected(Clock::time_point now);
@@ -46,6 +53,7 @@ class CommitGather {
   void Forget(Clock::time_point now);
 
   const Clock::duration window_;
+  Clock::duration last_commit_ = Clock::duration::zero();
   // Answered and not back yet: when each was answered.
   std::unordered_map<std::string, Clock::time_point> expected_;
   // Submissions in the queue, per connection.

@@ -28,6 +28,8 @@ struct Row {
   long hold_until_us;  // -1: no hold
   size_t expected;
   microseconds window = kWindow;
+  // How long the last batch took; long enough not to matter unless set.
+  microseconds last_commit = microseconds(5000);
 };
 
 TEST(CommitGatherTest, HoldsOnlyForConnectionsExpectedBack) {
@@ -79,9 +81,24 @@ TEST(CommitGatherTest, HoldsOnlyForConnectionsExpectedBack) {
        -1,
        0,
        microseconds(0)},
+      {"a hold lasts no longer than the last batch took",
+       {{Op::kAnswered, "a", 0}},
+       100,
+       300,
+       1,
+       kWindow,
+       microseconds(200)},
+      {"before any batch is timed, nothing is held",
+       {{Op::kAnswered, "a", 0}},
+       100,
+       -1,
+       1,
+       kWindow,
+       microseconds(0)},
   };
   for (const Row& row : rows) {
     CommitGather gather(row.window);
+    gather.Committed(row.last_commit);
     for (const Step& s : row.steps) {
       switch (s.op) {
         case Op::kQueued:

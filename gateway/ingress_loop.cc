@@ -85,7 +85,7 @@ size_t IngressLoop::Gather(CommitGather::Clock::time_point until) {
       return answered;
     }
     auto next = socket_->Receive(
-        std::chrono::ceil<std::chrono::milliseconds>(until - now));
+        std::chrono::ceil<std::chrono::microseconds>(until - now));
     if (!next) return answered;
     const size_t queued = queue_.size();
     answered += TakeIn(std::move(*next));
@@ -127,7 +127,9 @@ size_t IngressLoop::ServeOnce(std::chrono::milliseconds timeout) {
   }
   if (submissions_.empty()) return answered;
 
+  const auto cut = std::chrono::steady_clock::now();
   std::vector<v1::SubmitReply> replies = pipeline_->Run(submissions_);
+  gather_.Committed(std::chrono::steady_clock::now() - cut);
   for (size_t i = 0; i < replies.size(); ++i) {
     const ReplyTo& to = reply_to_[i];
     Reply(to, replies[i]);

@@ -93,7 +93,7 @@ std::optional<std::vector<std::string>> CurveDealer::TryReceive() {
 }
 
 std::optional<std::vector<std::string>> CurveDealer::Receive(
-    std::chrono::milliseconds timeout) {
+    std::chrono::microseconds timeout) {
   return internal::ReceiveWithin(impl_->socket, timeout,
                                  [this] { return TryReceive(); });
 }

@@ -48,9 +48,9 @@ class CurveDealer {
 
   // The next message if one is waiting; never blocks.
   std::optional<std::vector<std::string>> TryReceive();
-  // Waits up to `timeout` for the next message.
+  // Waits up to `timeout` for the next message (to the microsecond).
   std::optional<std::vector<std::string>> Receive(
-      std::chrono::milliseconds timeout);
+      std::chrono::microseconds timeout);
 
  private:
   friend class Poller;

@@ -135,7 +135,7 @@ std::optional<IncomingMessage> CurveRouter::TryReceive() {
 }
 
 std::optional<IncomingMessage> CurveRouter::Receive(
-    std::chrono::milliseconds timeout) {
+    std::chrono::microseconds timeout) {
   return internal::ReceiveWithin(impl_->socket, timeout,
                                  [this] { return TryReceive(); });
 }

@@ -62,8 +62,8 @@ class CurveRouter {
 
   // The next message if one is waiting; never blocks.
   std::optional<IncomingMessage> TryReceive();
-  // Waits up to `timeout` for the next message.
-  std::optional<IncomingMessage> Receive(std::chrono::milliseconds timeout);
+  // Waits up to `timeout` for the next message (to the microsecond).
+  std::optional<IncomingMessage> Receive(std::chrono::microseconds timeout);
 
   // Queues a reply to `routing_id`. A peer that has gone, or whose queue is
   // full, loses the message silently (ROUTER semantics): the protocol above

@@ -224,17 +224,34 @@ TEST_F(TransportTest, TryReceiveDoesNotBlock) {
   EXPECT_FALSE(alice.TryReceive().has_value());
 }
 
-// A short timeout is waited out whole: rounding what is left of it down to
-// whole milliseconds once returned at once from a 1 ms wait, which the
-// ingress loop's hold for synchronous publishers relies on.
+// A short timeout is waited out whole, below a millisecond too: rounding
+// what was left of it down to whole milliseconds once returned at once from
+// a 1 ms wait, which the ingress loop's hold for synchronous publishers
+// relies on.
 TEST_F(TransportTest, ReceiveWaitsOutItsWholeTimeout) {
   CurveDealer alice = Connect(alice_);
-  for (milliseconds timeout : {milliseconds(1), milliseconds(3)}) {
+  using std::chrono::microseconds;
+  for (microseconds timeout :
+       {microseconds(300), microseconds(1000), microseconds(2500)}) {
     const auto start = std::chrono::steady_clock::now();
     EXPECT_FALSE(router_->Receive(timeout).has_value());
     EXPECT_FALSE(alice.Receive(timeout).has_value());
-    EXPECT_GE(std::chrono::steady_clock::now() - start, 2 * timeout);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 2 * timeout)
+        << timeout.count() << " us";
   }
+}
+
+// A message that arrives during a wait under a millisecond ends it.
+TEST_F(TransportTest, ShortReceiveTakesWhatArrives) {
+  CurveDealer alice = Connect(alice_);
+  ASSERT_TRUE(alice.Send({"ping"}).ok());
+  std::optional<IncomingMessage> got;
+  const auto deadline = std::chrono::steady_clock::now() + kArrives;
+  while (!got && std::chrono::steady_clock::now() < deadline) {
+    got = router_->Receive(std::chrono::microseconds(200));
+  }
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->frames, std::vector<std::string>{"ping"});
 }
 
 TEST_F(TransportTest, PollerWaitsOnSeveralSocketsAndAnFd) {

@@ -4,11 +4,13 @@
 #ifndef SAMVERKAN_COMMON_TRANSPORT_ZMQ_INTERNAL_H_
 #define SAMVERKAN_COMMON_TRANSPORT_ZMQ_INTERNAL_H_
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,20 +40,39 @@ inline Status ZmqError(std::string_view what, const zmq::error_t& e) {
 }
 
 // Calls `try_receive` until it yields a message or `timeout` has passed,
-// sleeping in zmq_poll on `socket` in between; the one blocking receive of
-// both socket kinds.
+// sleeping in between: in zmq_poll for whole milliseconds (its unit), and
+// for what is left under a millisecond in ppoll on the socket's ZMQ_FD, so
+// that a wait of a few hundred microseconds is neither skipped nor rounded
+// up to a millisecond. The one blocking receive of both socket kinds.
 template <typename TryReceive>
-auto ReceiveWithin(zmq::socket_t& socket, std::chrono::milliseconds timeout,
+auto ReceiveWithin(zmq::socket_t& socket, std::chrono::microseconds timeout,
                    TryReceive try_receive) -> decltype(try_receive()) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   try {
     for (;;) {
       if (auto m = try_receive()) return m;
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
-      zmq::poll(&item, 1, left);
+      const auto left = deadline - std::chrono::steady_clock::now();
+      if (left <= std::chrono::steady_clock::duration::zero()) {
+        return std::nullopt;
+      }
+      if (left >= std::chrono::milliseconds(1)) {
+        zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+        zmq::poll(&item, 1,
+                  std::chrono::floor<std::chrono::milliseconds>(left));
+        continue;
+      }
+      // ZMQ_FD signals edges: sleep on it only once ZMQ_EVENTS, which also
+      // processes what woke it, says nothing is readable.
+      if (socket.get(zmq::sockopt::events) & ZMQ_POLLIN) continue;
+      pollfd fd{socket.get(zmq::sockopt::fd), POLLIN, 0};
+      const timespec wait{
+          0, static_cast<long>(
+                 std::chrono::duration_cast<std::chrono::nanoseconds>(left)
+                     .count())};
+      if (ppoll(&fd, 1, &wait, nullptr) < 0 && errno != EINTR) {
+        spdlog::error("transport: ppoll failed: {}", std::strerror(errno));
+        return std::nullopt;
+      }
     }
   } catch (const zmq::error_t& e) {
     if (e.num() != EINTR) spdlog::error("transport: poll failed: {}", e.what());
