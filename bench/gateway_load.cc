@@ -76,6 +76,9 @@ Status Pump(Worker& w, size_t window, std::chrono::milliseconds timeout) {
       w.acked_at_ns[acked] = now;
       w.last_ack_ns = now;
       ++acked;
+      if (w.load->pause_after_ack.count() > 0) {
+        std::this_thread::sleep_for(w.load->pause_after_ack);
+      }
     }
   }
   return OkStatus();
@@ -133,6 +136,9 @@ StatusOr<LoadResult> RunGatewayLoad(
     result.latencies_ns.insert(result.latencies_ns.end(),
                                w.latencies_ns.begin(), w.latencies_ns.end());
     acked_at.insert(acked_at.end(), w.acked_at_ns.begin(), w.acked_at_ns.end());
+    result.publisher_events_per_s.push_back(
+        static_cast<double>(w.latencies_ns.size()) * 1e9 /
+        static_cast<double>(w.last_ack_ns - start_ns.load()));
   }
   result.seconds = static_cast<double>(end_ns - start_ns.load()) / 1e9;
   // The rate over the first and the second half of the acknowledgements:

@@ -24,6 +24,9 @@ struct PublisherLoad {
   std::string warmup_envelope;
   // Borrowed; must outlive RunGatewayLoad.
   const std::vector<std::string>* envelopes = nullptr;
+  // Think time: how long the publisher waits after each acknowledgement
+  // before it sends again (a slower agency system beside faster ones).
+  std::chrono::microseconds pause_after_ack{0};
 };
 
 struct LoadResult {
@@ -37,6 +40,8 @@ struct LoadResult {
   double second_half_events_per_s = 0;
   // Send-to-acknowledgement time of every event, nanoseconds.
   std::vector<int64_t> latencies_ns;
+  // Each publisher's own rate, up to its last acknowledgement.
+  std::vector<double> publisher_events_per_s;
 };
 
 // Runs every publisher to completion. Fails (and says which publisher and

@@ -74,6 +74,12 @@ int main(int argc, char** argv) {
                  "Where the temporary folder goes (default: $TMPDIR or /tmp); "
                  "must be on the disk you want to measure");
   app.add_flag("--keep", o.keep_work_dir, "Keep the temporary folder");
+  app.add_option("--last-publisher-pause-us", o.last_publisher_pause_us,
+                 "Microseconds the last throughput publisher waits after each "
+                 "acknowledgement before sending again (a slower system "
+                 "beside faster ones; see the per-publisher rates)")
+      ->check(CLI::Range(0, 10000000))
+      ->capture_default_str();
   app.add_option("--index-lag", o.index_lag,
                  "The gateway's index_lag (records between index passes); "
                  "0: its default")

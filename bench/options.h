@@ -43,6 +43,8 @@ struct BenchOptions {
   bool keep_work_dir = false;
   // The gateway's index_lag; 0: its default.
   size_t index_lag = 0;
+  // Think time of the last throughput publisher after each acknowledgement.
+  size_t last_publisher_pause_us = 0;
   // Seconds to wait for any one acknowledgement before giving up.
   int reply_timeout_s = 30;
 };

@@ -72,6 +72,21 @@ std::string JsonArray(const std::vector<RoundResult>& rounds,
   return out + "]";
 }
 
+// Each throughput publisher's rate, median over the rounds, in order.
+std::string PerPublisher(const std::vector<RoundResult>& rounds) {
+  std::string out;
+  const size_t n = rounds.empty() ? 0 : rounds[0].publisher_events_per_s.size();
+  for (size_t p = 0; p < n; ++p) {
+    out += (p == 0 ? " " : ", ") +
+           Fmt("%.0f", MedianOf(rounds, [p](const RoundResult& r) {
+                 return p < r.publisher_events_per_s.size()
+                            ? r.publisher_events_per_s[p]
+                            : 0.0;
+               }));
+  }
+  return out;
+}
+
 const char* SyncName(ReferenceSync s) {
   return s == ReferenceSync::kFull ? "FULL" : "NORMAL";
 }
@@ -189,6 +204,7 @@ void PrintSummary(std::ostream& out, const BenchOptions& o,
       << " ev/s, reference " << Fmt("%.0f", ref) << " ev/s, ratio "
       << Fmt("%.2f", ratio) << " (target >= " << Fmt("%.1f", kTargetRatio)
       << ": " << (ratio_met ? "met" : "NOT met") << ")\n"
+      << "  per publisher  " << PerPublisher(rounds) << " ev/s\n"
       << "  gateway halves  " << Fmt("%.0f", first_half)
       << " ev/s over the first half of the acks, " << Fmt("%.0f", second_half)
       << " ev/s over the second\n"

@@ -35,9 +35,11 @@ StatusOr<CommitCounts> QueryCommitCounts(transport::TransportContext& context,
                       reply->stats().head_sequence()};
 }
 
+// `last_pause`: the think time of the last publisher only.
 std::vector<PublisherLoad> PublisherLoads(
     const Workspace& workspace, const Corpus& corpus,
-    const std::vector<std::vector<std::string>>& envelopes) {
+    const std::vector<std::vector<std::string>>& envelopes,
+    std::chrono::microseconds last_pause = std::chrono::microseconds(0)) {
   std::vector<PublisherLoad> loads;
   for (size_t i = 0; i < workspace.publishers().size(); ++i) {
     PublisherLoad& l = loads.emplace_back();
@@ -45,6 +47,7 @@ std::vector<PublisherLoad> PublisherLoads(
     l.warmup_envelope = corpus.warmup[i];
     l.envelopes = &envelopes[i];
   }
+  if (!loads.empty()) loads.back().pause_after_ack = last_pause;
   return loads;
 }
 
@@ -110,7 +113,10 @@ Status RunOurs(const BenchOptions& options, const Workspace& workspace,
   const ProcessCounters before = (*gateway)->Counters();
   const ProcessCounters client_before = ReadProcessCounters("self");
   auto load = RunGatewayLoad(
-      context, address, PublisherLoads(workspace, corpus, corpus.throughput),
+      context, address,
+      PublisherLoads(
+          workspace, corpus, corpus.throughput,
+          std::chrono::microseconds(options.last_publisher_pause_us)),
       options.window, timeout);
   if (!load.ok()) return load.status();
   const ProcessCounters client_after = ReadProcessCounters("self");
@@ -123,6 +129,7 @@ Status RunOurs(const BenchOptions& options, const Workspace& workspace,
   out.events_per_s = n / load->seconds;
   out.first_half_events_per_s = load->first_half_events_per_s;
   out.second_half_events_per_s = load->second_half_events_per_s;
+  out.publisher_events_per_s = load->publisher_events_per_s;
   out.ack = Summarize(std::move(load->latencies_ns));
   // The warm-up events (one per publisher) are in these counts too; they
   // are a few in 10^5.

@@ -34,6 +34,7 @@ struct RoundResult {
   double events_per_s = 0;
   double first_half_events_per_s = 0;
   double second_half_events_per_s = 0;
+  std::vector<double> publisher_events_per_s;
   LatencySummary ack;
   // The gateway, one synchronous publisher.
   LatencySummary sync_ack;

@@ -39,10 +39,11 @@ struct GatewayConfig {
   // beyond either, submissions are answered RETRY_LATER (backpressure).
   uint32_t max_queue = 8192;
   uint32_t max_queue_bytes = 64u << 20;
-  // For this long after its answer, a connection with nothing queued is
-  // expected to send again, and a batch smaller than max_batch waits for it
-  // (no longer than the last batch took), so that synchronous publishers
-  // share a commit (gateway/commit_gather.h). 0: never wait.
+  // For this long after its answer, a connection with nothing queued that
+  // came back quickly last time is due to send again, and a batch smaller
+  // than max_batch waits for it (no longer than the last batch took), so
+  // that synchronous publishers share a commit (gateway/commit_gather.h).
+  // 0: never wait.
   uint32_t commit_gather_us = 1000;
   // Records appended before the log's event-id and participant indexes take
   // them in, in one sorted pass (gateway/log/record_index.h).

@@ -53,7 +53,7 @@ bool IngressLoop::TakeIn(transport::IncomingMessage message) {
     s.bytes = std::move(frames[2]);
   }
   if (admission_.Admit(to.routing_id, s.bytes, to.received)) {
-    gather_.Queued(to.routing_id);
+    gather_.Queued(to.routing_id, to.received);
     queue_.push_back(std::move(q));
     return false;
   }
@@ -81,7 +81,7 @@ size_t IngressLoop::Gather(CommitGather::Clock::time_point until) {
   for (;;) {
     const auto now = CommitGather::Clock::now();
     if (queue_.size() >= max_batch_ || now >= until ||
-        gather_.Expected(now) == 0) {
+        gather_.Due(now, until) == 0) {
       return answered;
     }
     auto next = socket_->Receive(

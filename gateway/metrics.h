@@ -124,7 +124,7 @@ struct PipelineMetrics {
   // Submissions answered RETRY_LATER because the queue was full (also
   // counted under rejected).
   std::atomic<uint64_t> refused_queue_full{0};
-  // Batches held for connections just answered (CommitGather), and the
+  // Batches held for connections due back (CommitGather), and the
   // submissions taken in while holding.
   std::atomic<uint64_t> commit_gather_holds{0};
   std::atomic<uint64_t> commit_gather_joined{0};

@@ -134,7 +134,7 @@ std::string FormatPrometheusText(const MetricsSnapshot& s) {
             "full.",
             s.ingress_refused);
   w.Counter("samverkan_commit_gather_holds_total",
-            "Batches held for the connections just answered, so that "
+            "Batches held for the connections due back, so that "
             "synchronous publishers share a commit.",
             s.commit_gather_holds);
   w.Counter("samverkan_commit_gather_joined_total",
