@@ -3,7 +3,7 @@
 // fit with RETRY_LATER), folds up to max_batch of them into one group
 // commit, then sends every reply. While one batch commits, ZeroMQ's I/O
 // thread queues the next. A batch smaller than max_batch waits briefly for
-// the connections just answered (CommitGather).
+// the connections due back (CommitGather).
 #ifndef SAMVERKAN_GATEWAY_INGRESS_LOOP_H_
 #define SAMVERKAN_GATEWAY_INGRESS_LOOP_H_
 
@@ -59,8 +59,8 @@ class IngressLoop {
   // Queues the message, or answers it RETRY_LATER at once. Returns whether
   // it was answered.
   bool TakeIn(transport::IncomingMessage message);
-  // Takes in what the connections just answered send before `until`, as
-  // long as any is still expected and the batch is not full.
+  // Takes in what arrives before `until`, as long as a connection is still
+  // due back and the batch is not full.
   // Returns how many it answered at once (refusals).
   size_t Gather(CommitGather::Clock::time_point until);
   void Reply(const ReplyTo& to, const v1::SubmitReply& reply);
