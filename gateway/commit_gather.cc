@@ -8,6 +8,8 @@ namespace samverkan::gateway {
 
 void CommitGather::Queued(const std::string& connection,
                           Clock::time_point now) {
+  // Off: nothing is ever held, so nothing needs counting per submission.
+  if (window_ == Clock::duration::zero()) return;
   Peer& p = peers_[connection];
   if (p.answered) p.comes_back_after = now - *p.answered;
   p.answered.reset();
@@ -15,6 +17,7 @@ void CommitGather::Queued(const std::string& connection,
 }
 
 void CommitGather::Decided(const std::string& connection) {
+  if (window_ == Clock::duration::zero()) return;
   auto it = peers_.find(connection);
   if (it != peers_.end() && it->second.queued > 0) it->second.queued--;
 }
