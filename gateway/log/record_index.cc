@@ -2,6 +2,7 @@
 // for why they are not maintained inside each group commit.
 #include "gateway/log/record_index.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "common/sha256.h"
@@ -89,8 +90,13 @@ Status RecordIndex::RegisterFunctions(sqlite3* db) {
 
 StatusOr<std::optional<uint64_t>> RecordIndex::FindIndexed(
     sqlite3* db, sqlite3_stmt* find, std::string_view event_id) {
+  return FindIndexed(db, find, event_id, EventKey(event_id));
+}
+
+StatusOr<std::optional<uint64_t>> RecordIndex::FindIndexed(
+    sqlite3* db, sqlite3_stmt* find, std::string_view event_id, int64_t key) {
   ScopedReset reset(find);
-  int rc = sqlite3_bind_int64(find, 1, EventKey(event_id));
+  int rc = sqlite3_bind_int64(find, 1, key);
   if (rc == SQLITE_OK) rc = BindText(find, 2, event_id);
   if (rc == SQLITE_OK) rc = sqlite3_step(find);
   if (rc == SQLITE_ROW) {
@@ -101,8 +107,17 @@ StatusOr<std::optional<uint64_t>> RecordIndex::FindIndexed(
   return FromSqlite(db, rc, "looking up an event");
 }
 
+namespace {
+
+std::string FileOf(sqlite3* db) {
+  const char* name = sqlite3_db_filename(db, "main");
+  return name == nullptr ? "" : name;
+}
+
+}  // namespace
+
 RecordIndex::RecordIndex(sqlite3* db, size_t lag)
-    : db_(db), lag_(lag == 0 ? 1 : lag) {}
+    : db_(db), lag_(lag == 0 ? 1 : lag), path_(FileOf(db)) {}
 
 RecordIndex::~RecordIndex() = default;
 
@@ -152,6 +167,12 @@ Status RecordIndex::Load() {
   if (rc != SQLITE_DONE) {
     return FromSqlite(db_, rc, "reading the records not indexed yet");
   }
+  // Keys this writer added are in the filter before they are in the index,
+  // so only another writer's pass can leave the filter short of a key.
+  if (indexed_through != indexed_through_ ||
+      (filter_ == nullptr && build_ == nullptr)) {
+    ResetFilter(indexed_through);
+  }
   indexed_through_ = indexed_through;
   pending_ = std::move(pending);
   staged_.clear();
@@ -159,12 +180,51 @@ Status RecordIndex::Load() {
   return OkStatus();
 }
 
+void RecordIndex::ResetFilter(uint64_t entries) {
+  build_.reset();
+  indexed_during_build_.clear();
+  filter_.reset();
+  if (entries == 0) {
+    filter_ = std::make_unique<EventKeyFilter>(kMinFilterCapacity);
+  } else {
+    StartBuild(entries);
+  }
+}
+
+void RecordIndex::StartBuild(uint64_t entries) {
+  // A temporary or in-memory database has no file for a second connection;
+  // its lookups always search the index.
+  if (path_.empty()) return;
+  // Twice the keys, so that the filter stays under its false-positive rate
+  // until the log has doubled and the next build.
+  const size_t capacity =
+      std::max<size_t>(kMinFilterCapacity, 2 * static_cast<size_t>(entries));
+  build_ = std::make_unique<EventKeyFilterBuild>(path_, capacity);
+}
+
+void RecordIndex::AdoptBuild() {
+  StatusOr<std::unique_ptr<EventKeyFilter>> built = build_->Take();
+  build_.reset();
+  if (built.ok()) {
+    for (int64_t key : indexed_during_build_) (*built)->Add(key);
+    filter_ = std::move(built).value();
+  }
+  // On failure the old filter, if any, is still whole (it got every key
+  // indexed meanwhile too), and the next Flush tries again.
+  indexed_during_build_.clear();
+}
+
 StatusOr<std::optional<uint64_t>> RecordIndex::Find(std::string_view event_id) {
   if (auto it = pending_.find(event_id); it != pending_.end()) {
     return std::optional<uint64_t>(it->second);
   }
-  StatusOr<std::optional<uint64_t>> found =
-      FindIndexed(db_, find_.get(), event_id);
+  if (build_ != nullptr && build_->done()) AdoptBuild();
+  const int64_t key = EventKey(event_id);
+  StatusOr<std::optional<uint64_t>> found = std::optional<uint64_t>();
+  if (filter_ == nullptr || filter_->MayContain(key)) {
+    ++index_searches_;
+    found = FindIndexed(db_, find_.get(), event_id, key);
+  }
   // Bounded for a caller that looks up ids and never appends them.
   if (found.ok() && !found->has_value() && absent_.size() < kMaxAbsent) {
     absent_.emplace(event_id);
@@ -206,6 +266,13 @@ void RecordIndex::Commit() {
 
 Status RecordIndex::Flush(uint64_t head) {
   if (head <= indexed_through_) return OkStatus();
+  // Into the filter before the index: a key the filter has and the index
+  // lacks costs a search, while the reverse would let a duplicate in.
+  for (const auto& [event_id, sequence] : pending_) {
+    const int64_t key = EventKey(event_id);
+    if (filter_ != nullptr) filter_->Add(key);
+    if (build_ != nullptr) indexed_during_build_.push_back(key);
+  }
   Status s = sqlite::InTransaction(db_, [&]() -> Status {
     for (sqlite3_stmt* stmt :
          {index_events_.get(), index_participants_.get()}) {
@@ -225,6 +292,12 @@ Status RecordIndex::Flush(uint64_t head) {
   if (!s.ok()) return s;
   indexed_through_ = head;
   pending_.clear();
+  // Past its capacity a filter only answers "maybe" more often; a larger
+  // one is read from the index meanwhile. Also retries a failed build.
+  if (build_ == nullptr &&
+      (filter_ == nullptr || indexed_through_ > filter_->capacity())) {
+    StartBuild(indexed_through_);
+  }
   return OkStatus();
 }
 

@@ -19,9 +19,12 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/status.h"
 #include "common/string_map.h"
+#include "gateway/log/event_key_filter.h"
+#include "gateway/log/event_key_filter_build.h"
 #include "gateway/log/sqlite_statement.h"
 
 struct sqlite3;
@@ -49,6 +52,11 @@ class RecordIndex {
   // or none when there is no row.
   static StatusOr<std::optional<uint64_t>> FindIndexed(
       sqlite3* db, sqlite3_stmt* find, std::string_view event_id);
+  static StatusOr<std::optional<uint64_t>> FindIndexed(
+      sqlite3* db, sqlite3_stmt* find, std::string_view event_id, int64_t key);
+
+  // The smallest event key filter, so that a young log's grows rarely.
+  static constexpr size_t kMinFilterCapacity = size_t{1} << 20;
 
   // `db` is the writer's connection; not owned, it must outlive this object.
   // `lag` is how many records may wait for the index.
@@ -60,12 +68,15 @@ class RecordIndex {
   Status Prepare();
   // Reads indexed_through and the event ids of the records after it; called
   // at open and whenever the file may have changed behind the writer's back.
+  // If the index is not the one the event key filter was made for, the
+  // filter is dropped and built again in the background.
   Status Load();
 
   // The sequence of the logged record carrying event_id, if any. An id not
   // found is remembered until the next Commit, so that appending it right
   // after this lookup (the gateway's idempotency stage, then its commit)
-  // searches the index once, not twice.
+  // searches the index once, not twice. The index is searched only when
+  // the event key filter may hold the id's key, or is not built yet.
   StatusOr<std::optional<uint64_t>> Find(std::string_view event_id);
 
   // Inside the open append transaction: AlreadyExists when event_id is
@@ -87,7 +98,19 @@ class RecordIndex {
 
   size_t pending() const { return pending_.size(); }
 
+  // Whether lookups consult the event key filter (rather than only the
+  // index), and how many lookups searched the index; for tests and bench.
+  bool filter_ready() const { return filter_ != nullptr; }
+  uint64_t index_searches() const { return index_searches_; }
+
  private:
+  // Drops the filter and makes one for an index holding `entries` keys: an
+  // empty one at once when there are none, else by a background build.
+  void ResetFilter(uint64_t entries);
+  void StartBuild(uint64_t entries);
+  // Adopts a finished build's filter, with the keys indexed meanwhile.
+  void AdoptBuild();
+
   sqlite3* const db_;
   const size_t lag_;
   sqlite::Statement find_;
@@ -103,6 +126,15 @@ class RecordIndex {
   // ids to the log, and every append goes through Stage, so none of these
   // can have been logged meanwhile except through staged_.
   StringSet absent_;
+  // The file the filter builds read; empty for a database without one.
+  const std::string path_;
+  // Holds every key in event_index (and may hold more); null while none
+  // does, e.g. while the first build reads a log opened with an index.
+  std::unique_ptr<EventKeyFilter> filter_;
+  std::unique_ptr<EventKeyFilterBuild> build_;
+  // Keys indexed since build_ started, which its snapshot may lack.
+  std::vector<int64_t> indexed_during_build_;
+  uint64_t index_searches_ = 0;
 };
 
 }  // namespace samverkan::gateway

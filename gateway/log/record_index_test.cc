@@ -5,9 +5,12 @@
 #include "gateway/log/record_index.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gateway/log/sqlite_log_store.h"
@@ -301,6 +304,113 @@ TEST_F(RecordIndexTest, DisclosureOfTheWholeRecordReadsBackTheRecordsBytes) {
   EXPECT_EQ(out[0].body, batch.records[0].body);
   EXPECT_EQ(out[1].recipient, "fk");
   EXPECT_EQ(out[1].body, "");
+}
+
+// The writer's RecordIndex on a connection of the test's own, set up as
+// SqliteLogStore sets it up, to see the event key filter at work.
+class RawIndex {
+ public:
+  RawIndex(const std::string& path, size_t lag) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+    EXPECT_TRUE(RecordIndex::RegisterFunctions(db_).ok());
+    index_ = std::make_unique<RecordIndex>(db_, lag);
+    EXPECT_TRUE(index_->Prepare().ok());
+    EXPECT_TRUE(index_->Load().ok());
+  }
+  RawIndex(const RawIndex&) = delete;
+  RawIndex& operator=(const RawIndex&) = delete;
+  ~RawIndex() {
+    index_.reset();
+    sqlite3_close(db_);
+  }
+  RecordIndex* operator->() { return index_.get(); }
+
+  std::optional<uint64_t> Find(const std::string& event_id) {
+    StatusOr<std::optional<uint64_t>> found = index_->Find(event_id);
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    return found.ok() ? *found : std::nullopt;
+  }
+  // Looks up (which adopts a finished build) until the filter is in use.
+  bool WaitForFilter() {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!index_->filter_ready()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      (void)Find("not-logged");
+    }
+    return true;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<RecordIndex> index_;
+};
+
+TEST_F(RecordIndexTest, NewLogAnswersNewIdsFromTheFilterAlone) {
+  ASSERT_NE(Open(Path()), nullptr);
+  RawIndex index(Path(), kLag);
+  EXPECT_TRUE(index->filter_ready());
+  for (int i = 0; i < 100; ++i)
+    EXPECT_FALSE(index.Find("new-" + std::to_string(i)));
+  EXPECT_EQ(index->index_searches(), 0u);
+}
+
+TEST_F(RecordIndexTest, ReopenedLogFindsEveryIdWhileAndAfterItsFilterIsBuilt) {
+  {
+    auto store = Open(Path());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Append(MakeBatch(1, 2000), kT0).ok());
+  }
+  {
+    SqliteLogStore::Options options;
+    options.index_lag = 1000000;
+    auto store = OpenOrDie(Path(), options);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Append(MakeBatch(2001, 300), kT0 + 1).ok());
+  }
+  ASSERT_EQ(IndexedThrough(), 2000);
+  RawIndex index(Path(), 1000000);
+  // 2,000 keys to read: until the build is adopted, lookups search.
+  EXPECT_FALSE(index->filter_ready());
+  EXPECT_EQ(index.Find("evt-7"), 7u);
+  // Indexed before the build is adopted, whatever its snapshot holds.
+  ASSERT_TRUE(index->Flush(2300).ok());
+  ASSERT_EQ(IndexedThrough(), 2300);
+  ASSERT_TRUE(index.WaitForFilter());
+  for (int n = 1; n <= 2300; ++n) {
+    EXPECT_EQ(index.Find("evt-" + std::to_string(n)), static_cast<uint64_t>(n))
+        << n;
+  }
+  const uint64_t searches = index->index_searches();
+  for (int i = 0; i < 2000; ++i) {
+    EXPECT_FALSE(index.Find("new-" + std::to_string(i)));
+  }
+  // A few false positives at most, out of 2,000.
+  EXPECT_LT(index->index_searches() - searches, 20u);
+}
+
+TEST_F(RecordIndexTest, AnotherWritersIndexPassDropsTheFilter) {
+  {
+    auto store = Open(Path());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Append(MakeBatch(1, 10), kT0).ok());
+  }
+  RawIndex index(Path(), 1000000);
+  ASSERT_TRUE(index.WaitForFilter());
+  {
+    auto other = Open(Path());
+    ASSERT_NE(other, nullptr);
+    ASSERT_TRUE(other->Append(MakeBatch(11, 10), kT0 + 1).ok());
+  }
+  ASSERT_EQ(IndexedThrough(), 20);
+  ASSERT_TRUE(index->Load().ok());
+  // The filter never saw the other writer's keys: trusting it would call
+  // them new.
+  EXPECT_FALSE(index->filter_ready());
+  EXPECT_EQ(index.Find("evt-15"), 15u);
+  ASSERT_TRUE(index.WaitForFilter());
+  EXPECT_EQ(index.Find("evt-15"), 15u);
 }
 
 }  // namespace
