@@ -15,6 +15,7 @@
 
 #include "gateway/log/chain.h"
 #include "gateway/log/checkpointer.h"
+#include "gateway/log/coalescing_vfs.h"
 #include "gateway/log/projection_log.h"
 #include "gateway/log/record_index.h"
 #include "gateway/log/sqlite_util.h"
@@ -392,8 +393,16 @@ StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
       SQLITE_OPEN_NOMUTEX |
       (options.read_only ? SQLITE_OPEN_READONLY
                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // The writer's WAL appends go out as one write per commit
+  // (coalescing_vfs.h). Only where every commit syncs the WAL: with
+  // NORMAL, a commit's frames would wait in the process, not the kernel,
+  // and die with it. Readers write nothing.
+  const char* vfs =
+      !options.read_only && options.synchronous == Synchronous::kFull
+          ? CoalescingVfs::Name()
+          : nullptr;
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, vfs);
   // Owned from here on, even when the open failed.
   std::unique_ptr<SqliteLogStore> store(
       new SqliteLogStore(path, options.read_only, raw));
