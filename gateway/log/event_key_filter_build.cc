@@ -5,19 +5,26 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <limits>
+
 #include "gateway/log/sqlite_util.h"
 
 namespace samverkan::gateway {
 namespace {
 
-// How often the read looks for a request to stop.
-constexpr int kRowsBetweenStopChecks = 1 << 16;
+// The primary key's order, from just after the last entry read: a walk of
+// the index's leaves, nothing else.
+constexpr char kReadKeys[] =
+    "SELECT key, sequence FROM event_index WHERE (key, sequence) > (?1, ?2) "
+    "ORDER BY key, sequence LIMIT ?3";
 constexpr int kNice = 10;
 
 }  // namespace
 
-EventKeyFilterBuild::EventKeyFilterBuild(std::string path, size_t capacity)
-    : filter_(std::make_unique<EventKeyFilter>(capacity)) {
+EventKeyFilterBuild::EventKeyFilterBuild(std::string path, size_t capacity,
+                                         int rows_per_slice)
+    : rows_per_slice_(rows_per_slice < 1 ? 1 : rows_per_slice),
+      filter_(std::make_unique<EventKeyFilter>(capacity)) {
   thread_ = std::thread([this, path = std::move(path)] { Run(path); });
 }
 
@@ -48,25 +55,33 @@ void EventKeyFilterBuild::Run(const std::string& path) {
   } else {
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, 1000);
-    // The primary key's order: a walk of the index's leaves, nothing else.
-    status_ = sqlite::Prepare(db, "SELECT key FROM event_index", &keys);
+    status_ = sqlite::Prepare(db, kReadKeys, &keys);
   }
-  for (int rows = 0; status_.ok(); ++rows) {
-    if (rows == kRowsBetweenStopChecks) {
-      rows = 0;
-      if (stop_.load(std::memory_order_relaxed)) {
-        status_ = Status(StatusCode::kCancelled,
-                         "the event key filter build was stopped");
-        break;
-      }
-    }
-    rc = sqlite3_step(keys.get());
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) {
-      status_ = sqlite::FromSqlite(db, rc, "reading event keys");
+  // Each slice is a statement of its own, so a snapshot of its own.
+  // Entries are never deleted, and those added between slices are the
+  // writer's to add.
+  int64_t after_key = std::numeric_limits<int64_t>::min();
+  int64_t after_sequence = -1;
+  for (int rows = rows_per_slice_; status_.ok() && rows == rows_per_slice_;) {
+    if (stop_.load(std::memory_order_relaxed)) {
+      status_ = Status(StatusCode::kCancelled,
+                       "the event key filter build was stopped");
       break;
     }
-    filter_->Add(sqlite3_column_int64(keys.get(), 0));
+    sqlite::ScopedReset reset(keys.get());
+    rc = sqlite3_bind_int64(keys.get(), 1, after_key);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(keys.get(), 2, after_sequence);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(keys.get(), 3, rows_per_slice_);
+    for (rows = 0;
+         rc == SQLITE_OK && (rc = sqlite3_step(keys.get())) == SQLITE_ROW;
+         ++rows, rc = SQLITE_OK) {
+      after_key = sqlite3_column_int64(keys.get(), 0);
+      after_sequence = sqlite3_column_int64(keys.get(), 1);
+      filter_->Add(after_key);
+    }
+    if (rc != SQLITE_DONE) {
+      status_ = sqlite::FromSqlite(db, rc, "reading event keys");
+    }
   }
   keys.reset();
   sqlite3_close_v2(db);

@@ -20,9 +20,16 @@ namespace samverkan::gateway {
 
 class EventKeyFilterBuild {
  public:
+  // Rows read per read snapshot: about a tenth of a second's read.
+  static constexpr int kRowsPerSlice = 1 << 18;
+
   // Starts reading the log at `path` into a filter with room for
-  // `capacity` keys. The file must outlive this object.
-  EventKeyFilterBuild(std::string path, size_t capacity);
+  // `capacity` keys, `rows_per_slice` index entries per read snapshot (one
+  // snapshot held for the whole read, seconds on a long log, would keep
+  // the checkpoints from reusing the WAL meanwhile). The file must outlive
+  // this object.
+  EventKeyFilterBuild(std::string path, size_t capacity,
+                      int rows_per_slice = kRowsPerSlice);
   EventKeyFilterBuild(const EventKeyFilterBuild&) = delete;
   EventKeyFilterBuild& operator=(const EventKeyFilterBuild&) = delete;
   // Stops a build still reading and joins its thread.
@@ -36,6 +43,7 @@ class EventKeyFilterBuild {
  private:
   void Run(const std::string& path);
 
+  const int rows_per_slice_;
   std::unique_ptr<EventKeyFilter> filter_;
   Status status_;
   std::atomic<bool> stop_{false};
