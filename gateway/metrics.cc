@@ -79,6 +79,9 @@ MetricsSnapshot PipelineMetrics::Snapshot(int64_t now_us) const {
   s.handovers_open = handovers_open.load();
   s.log_unindexed_records = log_unindexed_records.load();
   s.log_unfolded_projection_changes = log_unfolded_projection_changes.load();
+  s.log_event_lookups = log_event_lookups.load();
+  s.log_event_index_searches = log_event_index_searches.load();
+  s.log_event_key_filter_bytes = log_event_key_filter_bytes.load();
   s.handovers_escalated = handovers_escalated.load();
   s.commit_batch_size = commit_batch_size.Snapshot();
   s.ack_latency_seconds = ack_latency_seconds.Snapshot();

@@ -76,6 +76,9 @@ struct MetricsSnapshot {
   int64_t handovers_escalated = 0;
   uint64_t log_unindexed_records = 0;
   uint64_t log_unfolded_projection_changes = 0;
+  uint64_t log_event_lookups = 0;
+  uint64_t log_event_index_searches = 0;
+  uint64_t log_event_key_filter_bytes = 0;
   HistogramSnapshot commit_batch_size;
   HistogramSnapshot ack_latency_seconds;
   uint64_t ingress_queue_depth = 0;
@@ -114,6 +117,10 @@ struct PipelineMetrics {
   std::atomic<uint64_t> log_unindexed_records{0};
   // LogStore::UnfoldedProjectionChanges, likewise.
   std::atomic<uint64_t> log_unfolded_projection_changes{0};
+  // LogStore::EventLookups, likewise.
+  std::atomic<uint64_t> log_event_lookups{0};
+  std::atomic<uint64_t> log_event_index_searches{0};
+  std::atomic<uint64_t> log_event_key_filter_bytes{0};
   // Records per successful commit.
   Histogram commit_batch_size;
   // From a submission's arrival to its reply being handed to the socket.

@@ -118,6 +118,18 @@ std::string FormatPrometheusText(const MetricsSnapshot& s) {
           "Committed ledger changes not yet folded into the log's projections "
           "table; the next fold moves them.",
           static_cast<double>(s.log_unfolded_projection_changes));
+  w.Counter("samverkan_log_event_lookups_total",
+            "Lookups of event ids not among the records awaiting the index: "
+            "the idempotency stage's, and the append's for ids not looked up "
+            "before.",
+            s.log_event_lookups);
+  w.Counter("samverkan_log_event_index_searches_total",
+            "Of those lookups, the ones that searched the log's event index; "
+            "the event key filter answered the rest from memory.",
+            s.log_event_index_searches);
+  w.Gauge("samverkan_log_event_key_filter_bytes",
+          "Memory of the event key filter; 0 until it is built.",
+          static_cast<double>(s.log_event_key_filter_bytes));
   w.Histogram("samverkan_commit_batch_size",
               "Log records written per successful group commit.",
               s.commit_batch_size);

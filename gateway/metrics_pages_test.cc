@@ -22,6 +22,9 @@ MetricsSnapshot Example() {
   s.handovers_escalated = 1;
   s.log_unindexed_records = 13;
   s.log_unfolded_projection_changes = 21;
+  s.log_event_lookups = 22;
+  s.log_event_index_searches = 3;
+  s.log_event_key_filter_bytes = 1310720;
   s.commit_batch_size = {{1, 2, 4}, {1, 3, 3}, 4, 10};
   s.ack_latency_seconds = {{0.001, 0.25}, {0, 2}, 3, 1.5};
   s.ingress_queue_depth = 6;
@@ -53,6 +56,9 @@ TEST(FormatPrometheusTextTest, ShowsEverySample) {
            {"samverkan_handovers_escalated 1\n"},
            {"samverkan_log_unindexed_records 13\n"},
            {"samverkan_log_unfolded_projection_changes 21\n"},
+           {"samverkan_log_event_lookups_total 22\n"},
+           {"samverkan_log_event_index_searches_total 3\n"},
+           {"samverkan_log_event_key_filter_bytes 1310720\n"},
            {"samverkan_commit_batch_size_bucket{le=\"1\"} 1\n"},
            {"samverkan_commit_batch_size_bucket{le=\"2\"} 3\n"},
            {"samverkan_commit_batch_size_bucket{le=\"4\"} 3\n"},
@@ -89,6 +95,9 @@ TEST(FormatPrometheusTextTest, EveryFamilyHasHelpAndTypeOnce) {
            {"samverkan_handovers_escalated", "gauge"},
            {"samverkan_log_unindexed_records", "gauge"},
            {"samverkan_log_unfolded_projection_changes", "gauge"},
+           {"samverkan_log_event_lookups_total", "counter"},
+           {"samverkan_log_event_index_searches_total", "counter"},
+           {"samverkan_log_event_key_filter_bytes", "gauge"},
            {"samverkan_commit_batch_size", "histogram"},
            {"samverkan_ack_latency_seconds", "histogram"},
            {"samverkan_ingress_queue_depth", "gauge"},

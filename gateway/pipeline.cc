@@ -193,6 +193,10 @@ void Pipeline::NoteLogBacklog() {
   metrics_->log_unindexed_records = store_->UnindexedRecords();
   metrics_->log_unfolded_projection_changes =
       store_->UnfoldedProjectionChanges();
+  const LogStore::LookupStats lookups = store_->EventLookups();
+  metrics_->log_event_lookups = lookups.lookups;
+  metrics_->log_event_index_searches = lookups.index_searches;
+  metrics_->log_event_key_filter_bytes = lookups.filter_bytes;
 }
 
 void Pipeline::Commit(Batch& batch, int64_t now,

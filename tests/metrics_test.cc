@@ -91,6 +91,16 @@ TEST_F(MetricsTest, CountsAcceptedAndRejectedEvents) {
   EXPECT_EQ(SampleValue(page, "samverkan_ack_latency_seconds_count"), 5)
       << page;
   EXPECT_EQ(SampleValue(page, "samverkan_events_accepted_total"), 2) << page;
+  // New ids on a new log: looked up, and answered by the event key filter
+  // without a search of the index.
+  EXPECT_GE(SampleValue(page, "samverkan_log_event_lookups_total").value_or(0),
+            2)
+      << page;
+  EXPECT_EQ(SampleValue(page, "samverkan_log_event_index_searches_total"), 0)
+      << page;
+  EXPECT_GT(
+      SampleValue(page, "samverkan_log_event_key_filter_bytes").value_or(0), 0)
+      << page;
   EXPECT_EQ(
       SampleValue(page, "samverkan_events_rejected_total{code=\"MALFORMED\"}"),
       2)

@@ -146,6 +146,17 @@ class LogStore {
   // folds nothing.
   virtual uint64_t UnfoldedProjectionChanges() { return 0; }
 
+  // How the writer answered idempotency lookups of ids not among its
+  // recent records: `lookups` in all, `index_searches` of them by
+  // searching the store's index, the rest from memory; and the memory that
+  // takes. The default searches nothing and keeps nothing.
+  struct LookupStats {
+    uint64_t lookups = 0;
+    uint64_t index_searches = 0;
+    uint64_t filter_bytes = 0;
+  };
+  virtual LookupStats EventLookups() { return {}; }
+
   // The sequence of the record carrying event_id, if any.
   virtual StatusOr<std::optional<uint64_t>> FindEvent(
       std::string_view event_id) = 0;

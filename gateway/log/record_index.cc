@@ -219,6 +219,7 @@ StatusOr<std::optional<uint64_t>> RecordIndex::Find(std::string_view event_id) {
     return std::optional<uint64_t>(it->second);
   }
   if (build_ != nullptr && build_->done()) AdoptBuild();
+  ++lookups_;
   const int64_t key = EventKey(event_id);
   StatusOr<std::optional<uint64_t>> found = std::optional<uint64_t>();
   if (filter_ == nullptr || filter_->MayContain(key)) {

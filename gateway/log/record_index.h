@@ -99,9 +99,14 @@ class RecordIndex {
   size_t pending() const { return pending_.size(); }
 
   // Whether lookups consult the event key filter (rather than only the
-  // index), and how many lookups searched the index; for tests and bench.
+  // index); how many lookups were not answered by the tail, and how many
+  // of those searched the index; the filter's memory.
   bool filter_ready() const { return filter_ != nullptr; }
+  uint64_t lookups() const { return lookups_; }
   uint64_t index_searches() const { return index_searches_; }
+  uint64_t filter_bytes() const {
+    return filter_ == nullptr ? 0 : filter_->bytes();
+  }
 
  private:
   // Drops the filter and makes one for an index holding `entries` keys: an
@@ -134,6 +139,7 @@ class RecordIndex {
   std::unique_ptr<EventKeyFilterBuild> build_;
   // Keys indexed since build_ started, which its snapshot may lack.
   std::vector<int64_t> indexed_during_build_;
+  uint64_t lookups_ = 0;
   uint64_t index_searches_ = 0;
 };
 

@@ -390,6 +390,36 @@ TEST_F(RecordIndexTest, ReopenedLogFindsEveryIdWhileAndAfterItsFilterIsBuilt) {
   EXPECT_LT(index->index_searches() - searches, 20u);
 }
 
+TEST_F(RecordIndexTest, StoreCountsLookupsAndTheIndexSearchesAmongThem) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(MakeBatch(1, 10), kT0).ok());
+  ASSERT_EQ(store->UnindexedRecords(), 0u);
+  // The append checked its ten new ids (nobody had looked them up), all
+  // from memory.
+  LogStore::LookupStats stats = store->EventLookups();
+  EXPECT_EQ(stats.lookups, 10u);
+  EXPECT_EQ(stats.index_searches, 0u);
+  EXPECT_EQ(stats.filter_bytes,
+            EventKeyFilter(RecordIndex::kMinFilterCapacity).bytes());
+  // An indexed id: the filter may hold its key, so the index is searched.
+  auto found = store->FindEvent("evt-3");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(*found, 3u);
+  stats = store->EventLookups();
+  EXPECT_EQ(stats.lookups, 11u);
+  EXPECT_EQ(stats.index_searches, 1u);
+  // A new id: answered from memory.
+  found = store->FindEvent("evt-new");
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->has_value());
+  stats = store->EventLookups();
+  EXPECT_EQ(stats.lookups, 12u);
+  EXPECT_EQ(stats.index_searches, 1u);
+  // A reader keeps no filter and counts nothing.
+  EXPECT_EQ(Open(Path(), /*read_only=*/true)->EventLookups().lookups, 0u);
+}
+
 TEST_F(RecordIndexTest, AnotherWritersIndexPassDropsTheFilter) {
   {
     auto store = Open(Path());

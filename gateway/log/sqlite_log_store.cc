@@ -791,6 +791,12 @@ uint64_t SqliteLogStore::UnindexedRecords() {
   return index_ == nullptr ? 0 : index_->pending();
 }
 
+LogStore::LookupStats SqliteLogStore::EventLookups() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (index_ == nullptr) return {};
+  return {index_->lookups(), index_->index_searches(), index_->filter_bytes()};
+}
+
 uint64_t SqliteLogStore::UnfoldedProjectionChanges() {
   std::lock_guard<std::mutex> lock(mu_);
   return projections_ == nullptr ? 0 : projections_->pending();

@@ -134,6 +134,7 @@ class SqliteLogStore final : public LogStore {
   Status RunDeferredWork() override;
   // The tail after meta.indexed_through (log_format.md); 0 when read-only.
   uint64_t UnindexedRecords() override;
+  LookupStats EventLookups() override;
   // The rows in projection_changes (log_format.md); 0 when read-only.
   uint64_t UnfoldedProjectionChanges() override;
 
