@@ -269,10 +269,12 @@ Status RecordIndex::Flush(uint64_t head) {
   if (head <= indexed_through_) return OkStatus();
   // Into the filter before the index: a key the filter has and the index
   // lacks costs a search, while the reverse would let a duplicate in.
-  for (const auto& [event_id, sequence] : pending_) {
-    const int64_t key = EventKey(event_id);
-    if (filter_ != nullptr) filter_->Add(key);
-    if (build_ != nullptr) indexed_during_build_.push_back(key);
+  if (filter_ != nullptr || build_ != nullptr) {
+    for (const auto& [event_id, sequence] : pending_) {
+      const int64_t key = EventKey(event_id);
+      if (filter_ != nullptr) filter_->Add(key);
+      if (build_ != nullptr) indexed_during_build_.push_back(key);
+    }
   }
   Status s = sqlite::InTransaction(db_, [&]() -> Status {
     for (sqlite3_stmt* stmt :
