@@ -2,8 +2,8 @@
 // commit.
 //
 // SQLite writes a WAL frame as two pwrite calls, its 24-byte header and its
-// page, so a commit of one event (about eight pages) made 17 system calls
-// before its fsync, and a group commit of 2,000 events about 1,400
+// page, so a commit of one event (about eight pages) made 15-17 system
+// calls before its fsync, and a commit under full load about 450
 // (docs/BENCHMARKS.md). This VFS wraps the default one; for a WAL file it
 // keeps consecutive writes in memory and hands them to the file as one
 // write when SQLite syncs, reads, truncates, asks the size, closes, writes
