@@ -25,10 +25,10 @@ void CommitGather::Decided(const std::string& connection) {
 void CommitGather::Answered(const std::string& connection,
                             Clock::time_point now) {
   if (window_ == Clock::duration::zero()) return;
-  auto it = peers_.find(connection);
+  Peer& p = peers_[connection];
   // Its next submission is already here: nothing to wait for.
-  if (it != peers_.end() && it->second.queued > 0) return;
-  peers_[connection].answered = now;
+  if (p.queued > 0) return;
+  p.answered = now;
 }
 
 void CommitGather::Forget(Clock::time_point now) {
