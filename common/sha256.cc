@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 namespace samverkan {
 namespace {
@@ -23,8 +24,19 @@ const EVP_MD* Method() {
   return method;
 }
 
+// One context kept per thread for the next hasher: the log makes one per
+// record and per event id, and allocating and freeing a context each time
+// cost as much as the hashing.
+struct SpareContext {
+  EVP_MD_CTX* ctx = nullptr;
+  ~SpareContext() { EVP_MD_CTX_free(ctx); }
+};
+thread_local SpareContext spare;
+
 evp_md_ctx_st* NewContext() {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_MD_CTX* ctx = std::exchange(spare.ctx, nullptr);
+  if (ctx == nullptr) ctx = EVP_MD_CTX_new();
+  // Init may follow a Final on the same context; it starts afresh.
   if (ctx == nullptr || EVP_DigestInit_ex2(ctx, Method(), nullptr) != 1) {
     Fail("start a digest");
   }
@@ -35,7 +47,13 @@ evp_md_ctx_st* NewContext() {
 
 Sha256::Sha256() : ctx_(NewContext()) {}
 
-Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
+Sha256::~Sha256() {
+  if (spare.ctx == nullptr) {
+    spare.ctx = ctx_;
+  } else {
+    EVP_MD_CTX_free(ctx_);
+  }
+}
 
 void Sha256::Update(std::string_view bytes) {
   if (EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()) != 1) Fail("hash");

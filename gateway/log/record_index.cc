@@ -58,6 +58,8 @@ constexpr char kIndexParticipants[] =
     "WHERE sequence > ?1 AND sequence <= ?2 ORDER BY participant_id, sequence";
 constexpr char kSetIndexedThrough[] =
     "UPDATE meta SET value = ?1 WHERE key = 'indexed_through'";
+constexpr char kEventIdAt[] =
+    "SELECT event_id FROM records WHERE sequence = ?1";
 constexpr size_t kMaxAbsent = 1 << 16;
 
 void EventKeyFunction(sqlite3_context* context, int, sqlite3_value** argv) {
@@ -127,6 +129,7 @@ Status RecordIndex::Prepare() {
       {kIndexEvents, &index_events_},
       {kIndexParticipants, &index_participants_},
       {kSetIndexedThrough, &set_indexed_through_},
+      {kEventIdAt, &event_id_at_},
   };
   for (const auto& [sql, stmt] : statements) {
     if (Status s = sqlite::Prepare(db_, sql, stmt); !s.ok()) return s;
@@ -151,16 +154,17 @@ Status RecordIndex::Load() {
   }
   const auto indexed_through =
       static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 0));
-  if (Status s = sqlite::Prepare(
-          db_, "SELECT event_id, sequence FROM records WHERE sequence > ?1",
-          &stmt);
+  if (Status s = sqlite::Prepare(db_,
+                                 "SELECT samverkan_event_key(event_id), "
+                                 "sequence FROM records WHERE sequence > ?1",
+                                 &stmt);
       !s.ok()) {
     return s;
   }
-  StringMap<uint64_t> pending;
+  std::unordered_multimap<int64_t, uint64_t> pending;
   rc = sqlite3_bind_int64(stmt.get(), 1, ClampToInt64(indexed_through));
   while (rc == SQLITE_OK && (rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
-    pending.emplace(sqlite::ColumnString(stmt.get(), 0),
+    pending.emplace(sqlite3_column_int64(stmt.get(), 0),
                     static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 1)));
     rc = SQLITE_OK;
   }
@@ -214,21 +218,39 @@ void RecordIndex::AdoptBuild() {
   indexed_during_build_.clear();
 }
 
-StatusOr<std::optional<uint64_t>> RecordIndex::Find(std::string_view event_id) {
-  if (auto it = pending_.find(event_id); it != pending_.end()) {
-    return std::optional<uint64_t>(it->second);
+StatusOr<bool> RecordIndex::RecordCarries(uint64_t sequence,
+                                          std::string_view event_id) {
+  sqlite3_stmt* stmt = event_id_at_.get();
+  ScopedReset reset(stmt);
+  int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(sequence));
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) return sqlite::ColumnString(stmt, 0) == event_id;
+  if (rc == SQLITE_DONE) return false;
+  return FromSqlite(db_, rc, "reading a record's event id");
+}
+
+StatusOr<std::optional<uint64_t>> RecordIndex::Lookup(std::string_view event_id,
+                                                      int64_t key) {
+  for (auto [it, end] = pending_.equal_range(key); it != end; ++it) {
+    StatusOr<bool> carries = RecordCarries(it->second, event_id);
+    if (!carries.ok()) return carries.status();
+    if (*carries) return std::optional<uint64_t>(it->second);
   }
   if (build_ != nullptr && build_->done()) AdoptBuild();
   ++lookups_;
-  const int64_t key = EventKey(event_id);
-  StatusOr<std::optional<uint64_t>> found = std::optional<uint64_t>();
-  if (filter_ == nullptr || filter_->MayContain(key)) {
-    ++index_searches_;
-    found = FindIndexed(db_, find_.get(), event_id, key);
+  if (filter_ != nullptr && !filter_->MayContain(key)) {
+    return std::optional<uint64_t>();
   }
+  ++index_searches_;
+  return FindIndexed(db_, find_.get(), event_id, key);
+}
+
+StatusOr<std::optional<uint64_t>> RecordIndex::Find(std::string_view event_id) {
+  const int64_t key = EventKey(event_id);
+  StatusOr<std::optional<uint64_t>> found = Lookup(event_id, key);
   // Bounded for a caller that looks up ids and never appends them.
   if (found.ok() && !found->has_value() && absent_.size() < kMaxAbsent) {
-    absent_.emplace(event_id);
+    absent_.emplace(event_id, key);
   }
   return found;
 }
@@ -241,11 +263,12 @@ Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
   }
   // Found in neither memory nor the index since the last commit, and only a
   // commit adds to either.
-  if (absent_.contains(event_id)) {
-    staged_.emplace(event_id, sequence);
+  if (auto absent = absent_.find(event_id); absent != absent_.end()) {
+    staged_.emplace(event_id, Staged{sequence, absent->second});
     return OkStatus();
   }
-  StatusOr<std::optional<uint64_t>> found = Find(event_id);
+  const int64_t key = EventKey(event_id);
+  StatusOr<std::optional<uint64_t>> found = Lookup(event_id, key);
   if (!found.ok()) return found.status();
   if (found->has_value()) {
     return Status(StatusCode::kAlreadyExists,
@@ -253,13 +276,13 @@ Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
                       " is already in the log, at sequence " +
                       std::to_string(**found));
   }
-  staged_.emplace(event_id, sequence);
+  staged_.emplace(event_id, Staged{sequence, key});
   return OkStatus();
 }
 
 void RecordIndex::Commit() {
-  for (const auto& [event_id, sequence] : staged_) {
-    pending_.emplace(std::string(event_id), sequence);
+  for (const auto& [event_id, staged] : staged_) {
+    pending_.emplace(staged.key, staged.sequence);
   }
   staged_.clear();
   absent_.clear();
@@ -270,8 +293,7 @@ Status RecordIndex::Flush(uint64_t head) {
   // Into the filter before the index: a key the filter has and the index
   // lacks costs a search, while the reverse would let a duplicate in.
   if (filter_ != nullptr || build_ != nullptr) {
-    for (const auto& [event_id, sequence] : pending_) {
-      const int64_t key = EventKey(event_id);
+    for (const auto& [key, sequence] : pending_) {
       if (filter_ != nullptr) filter_->Add(key);
       if (build_ != nullptr) indexed_during_build_.push_back(key);
     }

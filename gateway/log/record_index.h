@@ -109,6 +109,13 @@ class RecordIndex {
   }
 
  private:
+  // Find, given the id's key: the tail in memory, then the index (when the
+  // filter may hold the key). Remembers nothing.
+  StatusOr<std::optional<uint64_t>> Lookup(std::string_view event_id,
+                                           int64_t key);
+  // Whether the record at `sequence` carries `event_id`: a tail entry is
+  // found by key, which distinct ids may share.
+  StatusOr<bool> RecordCarries(uint64_t sequence, std::string_view event_id);
   // Drops the filter and makes one for an index holding `entries` keys: an
   // empty one at once when there are none, else by a background build.
   void ResetFilter(uint64_t entries);
@@ -122,15 +129,23 @@ class RecordIndex {
   sqlite::Statement index_events_;
   sqlite::Statement index_participants_;
   sqlite::Statement set_indexed_through_;
+  sqlite::Statement event_id_at_;
   uint64_t indexed_through_ = 0;
-  // Committed records after indexed_through_, by event id.
-  StringMap<uint64_t> pending_;
+  // Committed records after indexed_through_: event key -> sequence. Keyed
+  // by the 8-byte key, not the id, so that remembering a commit's ids copies
+  // no strings and the index pass has their keys at hand for the filter.
+  std::unordered_multimap<int64_t, uint64_t> pending_;
+  struct Staged {
+    uint64_t sequence;
+    int64_t key;
+  };
   // This batch's, until it commits; the views point into the batch.
-  std::unordered_map<std::string_view, uint64_t> staged_;
-  // Ids looked up and not logged since the last commit. Only an append adds
-  // ids to the log, and every append goes through Stage, so none of these
-  // can have been logged meanwhile except through staged_.
-  StringSet absent_;
+  std::unordered_map<std::string_view, Staged> staged_;
+  // Ids looked up and not logged since the last commit, with their keys.
+  // Only an append adds ids to the log, and every append goes through
+  // Stage, so none of these can have been logged meanwhile except through
+  // staged_.
+  StringMap<int64_t> absent_;
   // The file the filter builds read; empty for a database without one.
   const std::string path_;
   // Holds every key in event_index (and may hold more); null while none

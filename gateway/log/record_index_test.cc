@@ -125,6 +125,32 @@ TEST_F(RecordIndexTest, IdsSharingAKeyAreToldApartByTheRecord) {
             StatusCode::kAlreadyExists);
 }
 
+// The same rule for the tail the writer remembers by key.
+TEST_F(RecordIndexTest, IdsSharingAKeyInTheTailAreToldApartByTheRecord) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(MakeBatch(1, 3), kT0).ok());
+  ASSERT_EQ(IndexedThrough(), 0);
+  // The writer remembers evt-3's key for record 3, which now carries
+  // evt-100, as a record of an id sharing evt-3's key would.
+  testing::ExecOnFile(
+      Path(), "UPDATE records SET event_id = 'evt-100' WHERE sequence = 3");
+  EXPECT_EQ(*store->FindEvent("evt-3"), std::nullopt);
+  EXPECT_EQ(*store->FindEvent("evt-2"), std::optional<uint64_t>(2));
+  Batch batch;
+  batch.records = {MakeRecord(3)};
+  auto head = store->Append(batch, kT0 + 1);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->sequence, 4u);
+  // Two entries of the tail share the key; the one whose record carries
+  // the id is found, and a second copy is refused.
+  EXPECT_EQ(*store->FindEvent("evt-3"), std::optional<uint64_t>(4));
+  Batch again;
+  again.records = {MakeRecord(3)};
+  EXPECT_EQ(store->Append(again, kT0 + 2).status().code(),
+            StatusCode::kAlreadyExists);
+}
+
 TEST_F(RecordIndexTest, UnindexedRecordsAreTheTail) {
   {
     auto store = Open(Path());
