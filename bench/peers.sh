@@ -6,13 +6,17 @@
 # payload size of samverkan-bench's envelopes, at 1 and 4 synchronous clients
 # and at maximum (pipelined / batched). Both peers run as private instances in
 # a temporary folder on the same disk as the gateway's; the system-wide
-# services are never used. Prints one table and one JSON line.
+# services are never used. Then the gateway's restart on a 10M-record log
+# (samverkan-restart-bench), so that one run gives every figure issue #6
+# sets a target for. Prints one table and one JSON line.
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
 Usage: bench/peers.sh [options]
-  --quick          about 2 minutes instead of about 10 (fewer events, 1 round)
+  --quick          about 2 minutes instead of about 13 (fewer events, 1 round,
+                   restart on a 1M-record log, which does not judge the target)
+  --no-restart     leave out the restart on a 10M-record log (about 3 minutes)
   --no-build       use build-bench/bin/samverkan-bench as it is
   --no-install     do not apt-get install missing peers
   --work-dir DIR   parent of the temporary folder (default: $TMPDIR or /tmp);
@@ -24,6 +28,7 @@ EOF
 }
 
 QUICK=0
+RESTART=1
 BUILD=1
 INSTALL=1
 WORK_PARENT="${TMPDIR:-/tmp}"
@@ -31,6 +36,7 @@ SECONDS_PER_RUN=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK=1 ;;
+    --no-restart) RESTART=0 ;;
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
     --work-dir) WORK_PARENT="$2"; shift ;;
@@ -52,6 +58,8 @@ TARGET_SYNC_VS_REDIS=1.0
 TARGET_SYNC_VS_PG=2.0
 TARGET_MAX_VS_BARE=0.6
 TARGET_MAX_VS_REDIS=0.5
+TARGET_RESTART_MS=1000
+TARGET_RESTART_RECORDS=10000000
 
 log() { echo "peers: $*" >&2; }
 as_root() { if [[ $EUID -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
@@ -98,10 +106,14 @@ install_peers
 if [[ $BUILD -eq 1 ]]; then
   log "building samverkan-bench (Release, build-bench)"
   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
-  make -C build-bench -j2 samverkan-bench >/dev/null
+  make -C build-bench -j2 samverkan-bench samverkan-restart-bench \
+    samverkan-gateway >/dev/null
 fi
 BENCH=build-bench/bin/samverkan-bench
-[[ -x "$BENCH" ]] || { echo "no $BENCH (drop --no-build)" >&2; exit 1; }
+RESTART_BENCH=build-bench/bin/samverkan-restart-bench
+for b in "$BENCH" "$RESTART_BENCH"; do
+  [[ -x "$b" ]] || { echo "no $b (drop --no-build)" >&2; exit 1; }
+done
 
 WORK=$(mktemp -d "$WORK_PARENT/samverkan-peers.XXXXXX")
 chmod 755 "$WORK"
@@ -225,6 +237,16 @@ P4=$(pg_tps one.sql 4)
 PM_32=$(pg_tps one.sql 32)
 PM_B16_TPS=$(pg_tps sixteen.sql 8)
 
+# --- Samverkan: restart to serving on a long log ----------------------------
+RESTART_RECORDS=$((QUICK ? 1000000 : TARGET_RESTART_RECORDS))
+RS='null'
+if [[ $RESTART -eq 1 ]]; then
+  log "samverkan: restart on a log of $RESTART_RECORDS records"
+  "$RESTART_BENCH" --work-dir "$WORK" -n "$RESTART_RECORDS" \
+    >"$WORK/restart.out" 2>&1 || { cat "$WORK/restart.out" >&2; exit 1; }
+  RS=$(grep '^JSON ' "$WORK/restart.out" | tail -1 | cut -c6-)
+fi
+
 # --- table and JSON ----------------------------------------------------------
 num() { awk -v x="$1" 'BEGIN { printf "%.0f", x }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
@@ -269,6 +291,20 @@ printf '%-28s %12s   maximum vs bare %s (target >= %s)\n' \
 printf 'redis maximum: %s (50x16 %s, 16x64 %s); postgres maximum: %s (32 clients %s tx/s, 16 rows/tx %s tx/s)\n' \
   "$RM_HOW" "$(num "$RM_50x16")" "$(num "$RM_16x64")" "$PM_HOW" \
   "$(num "$PM_32")" "$(num "$PM_B16_TPS")"
+if [[ "$RS" == null ]]; then
+  echo "restart: left out (--no-restart)"
+else
+  RS_MET=$(jq -r --argjson n "$TARGET_RESTART_RECORDS" \
+    --argjson t "$TARGET_RESTART_MS" '
+    if .records < $n then "not judged: the target is for \($n) records"
+    elif .ready_max_ms < $t then "yes" else "no" end' <<<"$RS")
+  printf 'restart to serving on %s records (%s MiB log): median %s ms, max %s ms over %s restarts; target < %s ms: %s\n' \
+    "$(jq -r .records <<<"$RS")" \
+    "$(jq -r '.log_bytes / 1048576 | round' <<<"$RS")" \
+    "$(jq -r '.ready_median_ms | round' <<<"$RS")" \
+    "$(jq -r '.ready_max_ms | round' <<<"$RS")" \
+    "$(jq -r .restarts <<<"$RS")" "$TARGET_RESTART_MS" "$RS_MET"
+fi
 printf 'samverkan events per group commit: 1 client %s, 4 clients %s, maximum %s\n' \
   "$(jq -r .gateway_events_per_commit <<<"$S1")" \
   "$(jq -r .gateway_events_per_commit <<<"$S4")" \
@@ -286,7 +322,8 @@ jq -cn --argjson g1 "$G1" --argjson g4 "$G4" --argjson gm "$GM" \
   --argjson secs "$SECONDS_PER_RUN" \
   --argjson c1 "$(jq .gateway_events_per_commit <<<"$S1")" \
   --argjson c4 "$(jq .gateway_events_per_commit <<<"$S4")" \
-  --argjson cm "$(jq .gateway_events_per_commit <<<"$SM")" '
+  --argjson cm "$(jq .gateway_events_per_commit <<<"$SM")" \
+  --argjson restart "$RS" '
   def r(a; b): if b > 0 then (a / b * 100 | round) / 100 else 0 end;
   {payload_bytes: $payload, seconds_per_peer_run: $secs,
    samverkan_rounds: $rounds, filesystem: $fs,
@@ -301,5 +338,6 @@ jq -cn --argjson g1 "$G1" --argjson g4 "$G4" --argjson gm "$GM" \
          postgres_32_clients_tps: $pm32, postgres_16_rows_tx_tps: $pmb,
          vs_bare: r($gm; $bare), vs_redis: r($gm; $rm),
          vs_postgres: r($gm; $pm), met: ($mm == "yes"),
-         samverkan_events_per_commit: $cm}}' |
+         samverkan_events_per_commit: $cm},
+   restart: $restart}' |
   sed 's/^/JSON /'

@@ -20,12 +20,11 @@ void LedgerBook::CountHandovers(const v1::ParticipantLedger& ledger, int sign) {
 }
 
 void LedgerBook::Index(const std::string& participant,
+                       const v1::ParticipantLedger* old,
                        const v1::ParticipantLedger& ledger) {
   // Counted as a difference, so the totals cost nothing per commit however
   // many participants there are.
-  if (auto old = ledgers_.find(participant); old != ledgers_.end()) {
-    CountHandovers(old->second, -1);
-  }
+  if (old != nullptr) CountHandovers(*old, -1);
   CountHandovers(ledger, +1);
   if (auto it = due_of_.find(participant); it != due_of_.end()) {
     due_.erase({it->second, participant});
@@ -40,9 +39,10 @@ void LedgerBook::Index(const std::string& participant,
 
 void LedgerBook::Swap(const std::string& participant,
                       v1::ParticipantLedger* ledger, uint64_t sequence) {
-  Index(participant, *ledger);
-  ledgers_[participant].Swap(ledger);
-  changed_[participant] = sequence;
+  auto [it, added] = ledgers_.try_emplace(participant);
+  Index(participant, added ? nullptr : &it->second, *ledger);
+  it->second.Swap(ledger);
+  changed_.insert_or_assign(&it->second, Changed{&it->first, sequence});
 }
 
 std::vector<std::string> LedgerBook::DueBy(const CivilDate& today) const {
@@ -58,11 +58,11 @@ std::vector<std::string> LedgerBook::DueBy(const CivilDate& today) const {
 std::vector<ProjectionRow> LedgerBook::TakeChanged() {
   std::vector<ProjectionRow> rows;
   rows.reserve(changed_.size());
-  for (const auto& [participant, sequence] : changed_) {
+  for (const auto& [ledger, changed] : changed_) {
     ProjectionRow& row = rows.emplace_back();
-    row.key = std::string(kLedgerKeyPrefix) + participant;
-    row.at_sequence = sequence;
-    ledgers_[participant].SerializeToString(&row.bytes);
+    row.key = std::string(kLedgerKeyPrefix) + *changed.participant;
+    row.at_sequence = changed.sequence;
+    ledger->SerializeToString(&row.bytes);
   }
   changed_.clear();
   return rows;
@@ -91,8 +91,9 @@ Status LedgerBook::Load(LogStore& store) {
         return DataLossError("the ledger of " + participant +
                              " in the store is not readable");
       }
-      Index(participant, ledger);
-      ledgers_[participant] = std::move(ledger);
+      auto [it, added] = ledgers_.try_emplace(participant);
+      Index(participant, added ? nullptr : &it->second, ledger);
+      it->second = std::move(ledger);
     }
   }
   return OkStatus();

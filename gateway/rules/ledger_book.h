@@ -63,15 +63,22 @@ class LedgerBook {
  private:
   StringMap<v1::ParticipantLedger> ledgers_;
   v1::ParticipantLedger spare_;
-  // Last sequence that changed a ledger not yet taken for a commit.
-  std::unordered_map<std::string, uint64_t> changed_;
+  struct Changed {
+    const std::string* participant;
+    uint64_t sequence;
+  };
+  // The ledgers changed since the last commit, with the last sequence that
+  // changed each. Keyed by the ledger's address, stable in ledgers_ until
+  // Load clears both, so that marking one hashes no participant id.
+  std::unordered_map<const v1::ParticipantLedger*, Changed> changed_;
   // (days since epoch, participant), and each participant's entry in it.
   std::set<std::pair<int64_t, std::string>> due_;
   std::unordered_map<std::string, int64_t> due_of_;
   int64_t open_handovers_ = 0;
   int64_t escalated_handovers_ = 0;
-  // Re-indexes a ledger about to replace the participant's current one.
-  void Index(const std::string& participant,
+  // Re-indexes `ledger`, about to replace `old` (null for a participant
+  // with none yet).
+  void Index(const std::string& participant, const v1::ParticipantLedger* old,
              const v1::ParticipantLedger& ledger);
   void CountHandovers(const v1::ParticipantLedger& ledger, int sign);
 };
