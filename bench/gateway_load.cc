@@ -29,6 +29,7 @@ struct Worker {
   int64_t last_ack_ns = 0;
   Status status;
   bool warmup_logged = false;
+  int64_t warmup_acked_ns = 0;
 };
 
 // Keeps up to `window` submissions in flight until every envelope is
@@ -108,6 +109,7 @@ StatusOr<LoadResult> RunGatewayLoad(
     threads.emplace_back([&w, &start, window, reply_timeout] {
       auto warm =
           w.client->SubmitAndWait(w.load->warmup_envelope, reply_timeout);
+      w.warmup_acked_ns = NowNs();
       if (!warm.ok()) {
         w.status = warm.status();
       } else if (warm->outcome() != v1::ACCEPTED) {
@@ -133,6 +135,9 @@ StatusOr<LoadResult> RunGatewayLoad(
     end_ns = std::max(end_ns, w.last_ack_ns);
     result.accepted += w.latencies_ns.size();
     result.warmups_logged += w.warmup_logged ? 1 : 0;
+    if (i == 0 || w.warmup_acked_ns < result.first_warmup_acked_ns) {
+      result.first_warmup_acked_ns = w.warmup_acked_ns;
+    }
     result.latencies_ns.insert(result.latencies_ns.end(),
                                w.latencies_ns.begin(), w.latencies_ns.end());
     acked_at.insert(acked_at.end(), w.acked_at_ns.begin(), w.acked_at_ns.end());

@@ -33,6 +33,8 @@ struct LoadResult {
   uint64_t accepted = 0;
   // Warm-up events that were new to the log (not duplicates).
   uint64_t warmups_logged = 0;
+  // When the first warm-up event was acknowledged (NowNs()).
+  int64_t first_warmup_acked_ns = 0;
   // From the moment all publishers were connected to the last ack.
   double seconds = 0;
   // Acknowledgements per second over the first and the second half of them.
