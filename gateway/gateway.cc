@@ -41,6 +41,14 @@ StatusOr<transport::CurveRouter> BindRouter(transport::TransportContext& ctx,
   return std::move(*router);
 }
 
+void WarnIfFailed(const Status& log_work) {
+  if (log_work.ok()) return;
+  spdlog::warn(
+      "indexing the latest records or folding the latest ledger changes "
+      "failed, will retry: {}",
+      log_work.ToString());
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayConfig config,
@@ -174,6 +182,9 @@ void Gateway::Run(const std::atomic<bool>& stop) {
       if (queued || (ready.ok() && poller.IsReadable(ingress))) {
         ingress_loop_->ServeOnce(std::chrono::milliseconds(0));
         delivery_server_->Push(pipeline_->TakeDeliveries());
+        // After the answers and deliveries: on a long log an index pass
+        // takes a second, and no acknowledgement should wait for it.
+        WarnIfFailed(writer_->RunDueWork());
       }
     } else {
       // Idle: deadlines still fire on time without an event to carry them.
@@ -181,12 +192,7 @@ void Gateway::Run(const std::atomic<bool>& stop) {
       delivery_server_->Push(pipeline_->TakeDeliveries());
       // The index pass and the fold are done while nobody waits for an
       // acknowledgement.
-      if (Status s = writer_->RunDeferredWork(); !s.ok()) {
-        spdlog::warn(
-            "indexing the latest records or folding the latest ledger "
-            "changes failed, will retry: {}",
-            s.ToString());
-      }
+      WarnIfFailed(writer_->RunDeferredWork());
       pipeline_->NoteLogBacklog();
     }
     delivery_server_->MaybeHeartbeat(std::chrono::steady_clock::now(),

@@ -134,8 +134,12 @@ class LogStore {
     return Append(batch, recorded_at_us, nullptr);
   }
 
-  // Work the store defers while commits wait for it (e.g. index passes);
-  // for a writer with nothing else to do. The default has none.
+  // Work the store keeps off its commits (e.g. index passes): RunDueWork
+  // does what enough has gathered for, and is for a writer that has just
+  // answered a batch, so that no acknowledgement waits for it;
+  // RunDeferredWork does all of it, for a writer with nothing else to do.
+  // The default has none.
+  virtual Status RunDueWork() { return OkStatus(); }
   virtual Status RunDeferredWork() { return OkStatus(); }
   // Records committed but not yet in the store's lookup indexes, i.e. the
   // work RunDeferredWork (or a later commit) has waiting. The default has

@@ -23,6 +23,7 @@
 namespace samverkan::gateway {
 namespace {
 
+using testing::AppendThenDueWork;
 using testing::DescribeProjection;
 using testing::kT0;
 using testing::MakeBatch;
@@ -82,7 +83,7 @@ TEST_F(ProjectionLogTest, ReadsAreTheLatestRowOfEachKeyAcrossFolds) {
       model[row.key] = DescribeProjection(row);
       batch.projections.push_back(std::move(row));
     }
-    ASSERT_TRUE(store->Append(batch, kT0 + commit).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, batch, kT0 + commit).ok());
     // Never more than the lag waits after a commit.
     EXPECT_LT(Waiting(), static_cast<int64_t>(kLag));
     saw_waiting_over_folded |=
@@ -108,12 +109,12 @@ TEST_F(ProjectionLogTest, ChangesWaitUntilTheLagThenFoldInKeyOrder) {
   first.projections = {{"ledger:p-2", 1, "b1"},
                        {"ledger:p-1", 1, "a1"},
                        {"ledger:p-2", 1, "b2"}};
-  ASSERT_TRUE(store->Append(first, kT0).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, first, kT0).ok());
   EXPECT_EQ(Waiting(), 3);
   EXPECT_EQ(Folded(), 0);
   Batch second = MakeBatch(2, 1);
   second.projections = {{"ledger:p-1", 2, "a2"}};
-  ASSERT_TRUE(store->Append(second, kT0 + 1).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, second, kT0 + 1).ok());
   EXPECT_EQ(Waiting(), 0);
   EXPECT_EQ(Folded(), 2);
   EXPECT_EQ(ReadProjectionsInPages(*store, 10),
@@ -126,14 +127,14 @@ TEST_F(ProjectionLogTest, IdleWorkAndReopeningFoldWhatWaits) {
     ASSERT_NE(store, nullptr);
     Batch batch = MakeBatch(1, 1);
     batch.projections = {{"ledger:p-1", 1, "a1"}};
-    ASSERT_TRUE(store->Append(batch, kT0).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, batch, kT0).ok());
     EXPECT_EQ(Waiting(), 1);
     ASSERT_TRUE(store->RunDeferredWork().ok());
     EXPECT_EQ(Waiting(), 0);
     EXPECT_EQ(Folded(), 1);
     Batch later = MakeBatch(2, 1);
     later.projections = {{"ledger:p-1", 2, "a2"}, {"ledger:p-3", 2, "c2"}};
-    ASSERT_TRUE(store->Append(later, kT0 + 1).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, later, kT0 + 1).ok());
     EXPECT_EQ(Waiting(), 2);
   }
   // As a gateway restarting after a crash finds them.
@@ -149,11 +150,11 @@ TEST_F(ProjectionLogTest, FailedBatchLeavesNoChangeAndIsNotCounted) {
   ASSERT_NE(store, nullptr);
   Batch first = MakeBatch(1, 1);
   first.projections = {{"ledger:p-1", 1, "a1"}, {"ledger:p-2", 1, "b1"}};
-  ASSERT_TRUE(store->Append(first, kT0).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, first, kT0).ok());
   Batch clash = MakeBatch(2, 1);
   clash.records.push_back(MakeRecord(1));  // already logged
   clash.projections = {{"ledger:p-1", 2, "lost"}, {"ledger:p-3", 2, "lost"}};
-  ASSERT_EQ(store->Append(clash, kT0 + 1).status().code(),
+  ASSERT_EQ(AppendThenDueWork(*store, clash, kT0 + 1).status().code(),
             StatusCode::kAlreadyExists);
   // Had the failed rows been counted, four would wait and a fold would have
   // emptied the table.
@@ -162,7 +163,7 @@ TEST_F(ProjectionLogTest, FailedBatchLeavesNoChangeAndIsNotCounted) {
             (std::vector<std::string>{"ledger:p-1@1=a1", "ledger:p-2@1=b1"}));
   Batch next = MakeBatch(2, 1);
   next.projections = {{"ledger:p-3", 2, "c2"}};
-  ASSERT_TRUE(store->Append(next, kT0 + 2).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, next, kT0 + 2).ok());
   EXPECT_EQ(Waiting(), 0);
   EXPECT_EQ(Folded(), 3);
 }
@@ -173,12 +174,12 @@ TEST_F(ProjectionLogTest, FoldThatCannotWriteLosesNothingAndRetries) {
   options.busy_timeout_ms = 10;
   auto store = OpenOrDie(Path(), options);
   ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->Append(MakeBatch(1, 1), kT0).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 1), kT0).ok());
   // Indexed now, so that the idle work below has only the fold to do.
   ASSERT_TRUE(store->RunDeferredWork().ok());
   Batch batch;
   batch.projections = {{"ledger:p-1", 1, "a1"}};
-  ASSERT_TRUE(store->Append(batch, kT0).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, batch, kT0).ok());
 
   // Another connection holds the write lock, as a second writer would.
   sqlite3* other = nullptr;
@@ -225,7 +226,8 @@ std::vector<ProjectionRow> RowsOfCommit(uint64_t n) {
   for (uint64_t n = head->sequence + 1;; ++n) {
     Batch batch = MakeBatch(static_cast<int>(n), 1);
     batch.projections = RowsOfCommit(n);
-    if (!store->Append(batch, kT0 + static_cast<int64_t>(n)).ok()) _exit(4);
+    if (!AppendThenDueWork(*store, batch, kT0 + static_cast<int64_t>(n)).ok())
+      _exit(4);
     if (write(acks, &n, sizeof n) != sizeof n) _exit(5);
   }
 }

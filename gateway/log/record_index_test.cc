@@ -19,6 +19,7 @@
 namespace samverkan::gateway {
 namespace {
 
+using testing::AppendThenDueWork;
 using testing::kT0;
 using testing::MakeBatch;
 using testing::MakeRecord;
@@ -75,16 +76,34 @@ class RecordIndexTest : public ::testing::Test {
 TEST_F(RecordIndexTest, RecordsAreIndexedInPassesOfLagRecords) {
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->Append(MakeBatch(1, 4), kT0).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 4), kT0).ok());
   EXPECT_EQ(IndexedThrough(), 0);
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 0);
   // The fifth record makes the lag; the flush takes everything committed.
-  ASSERT_TRUE(store->Append(MakeBatch(5, 3), kT0 + 1).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(5, 3), kT0 + 1).ok());
   EXPECT_EQ(IndexedThrough(), 7);
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 7);
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"), 7);
-  ASSERT_TRUE(store->Append(MakeBatch(8, 2), kT0 + 2).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(8, 2), kT0 + 2).ok());
   EXPECT_EQ(IndexedThrough(), 7);
+}
+
+// The batch that makes the lag is answered before its pass: Append only
+// commits, and the writer runs what is due after answering.
+TEST_F(RecordIndexTest, AppendLeavesTheDuePassToRunDueWork) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(MakeBatch(1, 4), kT0).ok());
+  ASSERT_TRUE(store->RunDueWork().ok());  // 4 < kLag: nothing due
+  EXPECT_EQ(IndexedThrough(), 0);
+  ASSERT_TRUE(store->Append(MakeBatch(5, 3), kT0 + 1).ok());
+  EXPECT_EQ(IndexedThrough(), 0);
+  EXPECT_EQ(store->UnindexedRecords(), 7u);
+  EXPECT_EQ(*store->FindEvent("evt-6"), std::optional<uint64_t>(6));
+  ASSERT_TRUE(store->RunDueWork().ok());
+  EXPECT_EQ(IndexedThrough(), 7);
+  EXPECT_EQ(store->UnindexedRecords(), 0u);
+  EXPECT_EQ(*store->FindEvent("evt-6"), std::optional<uint64_t>(6));
 }
 
 TEST_F(RecordIndexTest, EventKeyIsTheFirstEightBytesOfTheIdsSha256) {
@@ -100,7 +119,7 @@ TEST_F(RecordIndexTest, IdsSharingAKeyAreToldApartByTheRecord) {
   {
     auto store = Open(Path());
     ASSERT_NE(store, nullptr);
-    ASSERT_TRUE(store->Append(MakeBatch(1, 7), kT0).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 7), kT0).ok());
     ASSERT_EQ(IndexedThrough(), 7);
   }
   // evt-100's key, pointing at record 3 (evt-3), as a collision would.
@@ -117,11 +136,11 @@ TEST_F(RecordIndexTest, IdsSharingAKeyAreToldApartByTheRecord) {
   EXPECT_EQ(*store->FindEvent("evt-3"), std::optional<uint64_t>(3));
   Batch batch;
   batch.records = {MakeRecord(100)};
-  ASSERT_TRUE(store->Append(batch, kT0 + 1).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, batch, kT0 + 1).ok());
   EXPECT_EQ(*store->FindEvent("evt-100"), std::optional<uint64_t>(8));
   Batch again;
   again.records = {MakeRecord(3)};
-  EXPECT_EQ(store->Append(again, kT0 + 2).status().code(),
+  EXPECT_EQ(AppendThenDueWork(*store, again, kT0 + 2).status().code(),
             StatusCode::kAlreadyExists);
 }
 
@@ -129,7 +148,7 @@ TEST_F(RecordIndexTest, IdsSharingAKeyAreToldApartByTheRecord) {
 TEST_F(RecordIndexTest, IdsSharingAKeyInTheTailAreToldApartByTheRecord) {
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->Append(MakeBatch(1, 3), kT0).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 3), kT0).ok());
   ASSERT_EQ(IndexedThrough(), 0);
   // The writer remembers evt-3's key for record 3, which now carries
   // evt-100, as a record of an id sharing evt-3's key would.
@@ -139,7 +158,7 @@ TEST_F(RecordIndexTest, IdsSharingAKeyInTheTailAreToldApartByTheRecord) {
   EXPECT_EQ(*store->FindEvent("evt-2"), std::optional<uint64_t>(2));
   Batch batch;
   batch.records = {MakeRecord(3)};
-  auto head = store->Append(batch, kT0 + 1);
+  auto head = AppendThenDueWork(*store, batch, kT0 + 1);
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->sequence, 4u);
   // Two entries of the tail share the key; the one whose record carries
@@ -147,7 +166,7 @@ TEST_F(RecordIndexTest, IdsSharingAKeyInTheTailAreToldApartByTheRecord) {
   EXPECT_EQ(*store->FindEvent("evt-3"), std::optional<uint64_t>(4));
   Batch again;
   again.records = {MakeRecord(3)};
-  EXPECT_EQ(store->Append(again, kT0 + 2).status().code(),
+  EXPECT_EQ(AppendThenDueWork(*store, again, kT0 + 2).status().code(),
             StatusCode::kAlreadyExists);
 }
 
@@ -156,14 +175,15 @@ TEST_F(RecordIndexTest, UnindexedRecordsAreTheTail) {
     auto store = Open(Path());
     ASSERT_NE(store, nullptr);
     EXPECT_EQ(store->UnindexedRecords(), 0u);
-    ASSERT_TRUE(store->Append(MakeBatch(1, 4), kT0).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 4), kT0).ok());
     EXPECT_EQ(store->UnindexedRecords(), 4u);
-    ASSERT_TRUE(store->Append(MakeBatch(5, 3), kT0 + 1).ok());  // the lag
+    ASSERT_TRUE(
+        AppendThenDueWork(*store, MakeBatch(5, 3), kT0 + 1).ok());  // the lag
     EXPECT_EQ(store->UnindexedRecords(), 0u);
-    ASSERT_TRUE(store->Append(MakeBatch(8, 2), kT0 + 2).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(8, 2), kT0 + 2).ok());
     EXPECT_EQ(store->UnindexedRecords(), 2u);
     // A failed batch adds nothing to the tail.
-    EXPECT_FALSE(store->Append(MakeBatch(9, 2), kT0 + 3).ok());
+    EXPECT_FALSE(AppendThenDueWork(*store, MakeBatch(9, 2), kT0 + 3).ok());
     EXPECT_EQ(store->UnindexedRecords(), 2u);
   }
   auto store = Open(Path());
@@ -179,7 +199,7 @@ TEST_F(RecordIndexTest, AnIdleWriterIndexesWhatWaitsAtOnce) {
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->RunDeferredWork().ok());  // nothing yet
-  ASSERT_TRUE(store->Append(MakeBatch(1, 3), kT0).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 3), kT0).ok());
   EXPECT_EQ(IndexedThrough(), 0);
   ASSERT_TRUE(store->RunDeferredWork().ok());
   EXPECT_EQ(IndexedThrough(), 3);
@@ -197,8 +217,8 @@ TEST_F(RecordIndexTest, AnIdleWriterIndexesWhatWaitsAtOnce) {
 TEST_F(RecordIndexTest, EventsAreFoundOnBothSidesOfTheBoundary) {
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->Append(MakeBatch(1, 6), kT0).ok());  // indexed
-  ASSERT_TRUE(store->Append(MakeBatch(7, 3), kT0).ok());  // tail
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 6), kT0).ok());  // indexed
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(7, 3), kT0).ok());  // tail
   auto reader = Open(Path(), /*read_only=*/true);
   ASSERT_NE(reader, nullptr);
   for (LogStore* s : {static_cast<LogStore*>(store.get()),
@@ -218,8 +238,8 @@ TEST_F(RecordIndexTest, EventsAreFoundOnBothSidesOfTheBoundary) {
 TEST_F(RecordIndexTest, DuplicatesAreRefusedWhereverTheFirstCopyIs) {
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->Append(MakeBatch(1, 6), kT0).ok());  // indexed
-  ASSERT_TRUE(store->Append(MakeBatch(7, 2), kT0).ok());  // tail
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 6), kT0).ok());  // indexed
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(7, 2), kT0).ok());  // tail
   const struct {
     const char* where;
     std::vector<int> batch;
@@ -231,7 +251,7 @@ TEST_F(RecordIndexTest, DuplicatesAreRefusedWhereverTheFirstCopyIs) {
   for (const auto& row : kRows) {
     Batch b;
     for (int n : row.batch) b.records.push_back(MakeRecord(n));
-    auto failed = store->Append(b, kT0 + 1);
+    auto failed = AppendThenDueWork(*store, b, kT0 + 1);
     ASSERT_FALSE(failed.ok()) << row.where;
     EXPECT_EQ(failed.status().code(), StatusCode::kAlreadyExists) << row.where;
     // Nothing of the failed batch is remembered as logged.
@@ -241,13 +261,13 @@ TEST_F(RecordIndexTest, DuplicatesAreRefusedWhereverTheFirstCopyIs) {
   }
   // Looked up and found absent just before, as the gateway does: appended
   // once, refused the second time.
-  auto head = store->Append(MakeBatch(9, 1), kT0 + 2);
+  auto head = AppendThenDueWork(*store, MakeBatch(9, 1), kT0 + 2);
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->sequence, 9u);
   ASSERT_TRUE(store->FindEvent("evt-10").ok());
   Batch again;
   again.records = {MakeRecord(10), MakeRecord(9)};
-  EXPECT_EQ(store->Append(again, kT0 + 3).status().code(),
+  EXPECT_EQ(AppendThenDueWork(*store, again, kT0 + 3).status().code(),
             StatusCode::kAlreadyExists);
 }
 
@@ -255,21 +275,21 @@ TEST_F(RecordIndexTest, ReopenedWriterRemembersTheTail) {
   {
     auto store = Open(Path());
     ASSERT_NE(store, nullptr);
-    ASSERT_TRUE(store->Append(MakeBatch(1, 6), kT0).ok());
-    ASSERT_TRUE(store->Append(MakeBatch(7, 3), kT0).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 6), kT0).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(7, 3), kT0).ok());
   }
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);
   Batch again;
   again.records = {MakeRecord(8)};
-  auto failed = store->Append(again, kT0 + 1);
+  auto failed = AppendThenDueWork(*store, again, kT0 + 1);
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), StatusCode::kAlreadyExists);
   auto found = store->FindEvent("evt-8");
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ(**found, 8u);
   // The next flush indexes the reopened tail too, exactly once.
-  ASSERT_TRUE(store->Append(MakeBatch(10, 2), kT0 + 2).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(10, 2), kT0 + 2).ok());
   EXPECT_EQ(IndexedThrough(), 11);
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 11);
 }
@@ -278,7 +298,7 @@ TEST_F(RecordIndexTest, ParticipantRecordsSpanIndexAndTailInOrder) {
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);
   for (int first = 1; first <= 31; first += 3) {
-    ASSERT_TRUE(store->Append(MakeBatch(first, 3), kT0).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(first, 3), kT0).ok());
   }
   const int last = 33;
   ASSERT_GT(IndexedThrough(), 0);
@@ -315,7 +335,7 @@ TEST_F(RecordIndexTest, DisclosureOfTheWholeRecordReadsBackTheRecordsBytes) {
   withheld.delivered = false;
   withheld.body.clear();
   batch.disclosures = {whole, redacted, withheld};
-  ASSERT_TRUE(store->Append(batch, kT0).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, batch, kT0).ok());
   // Stored once: the whole record's bytes are not repeated in the row.
   EXPECT_EQ(
       QueryInt(Path(), "SELECT count(*) FROM disclosures WHERE body IS NULL"),
@@ -386,14 +406,14 @@ TEST_F(RecordIndexTest, ReopenedLogFindsEveryIdWhileAndAfterItsFilterIsBuilt) {
   {
     auto store = Open(Path());
     ASSERT_NE(store, nullptr);
-    ASSERT_TRUE(store->Append(MakeBatch(1, 2000), kT0).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 2000), kT0).ok());
   }
   {
     SqliteLogStore::Options options;
     options.index_lag = 1000000;
     auto store = OpenOrDie(Path(), options);
     ASSERT_NE(store, nullptr);
-    ASSERT_TRUE(store->Append(MakeBatch(2001, 300), kT0 + 1).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(2001, 300), kT0 + 1).ok());
   }
   ASSERT_EQ(IndexedThrough(), 2000);
   RawIndex index(Path(), 1000000);
@@ -419,7 +439,7 @@ TEST_F(RecordIndexTest, ReopenedLogFindsEveryIdWhileAndAfterItsFilterIsBuilt) {
 TEST_F(RecordIndexTest, StoreCountsLookupsAndTheIndexSearchesAmongThem) {
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->Append(MakeBatch(1, 10), kT0).ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 10), kT0).ok());
   ASSERT_EQ(store->UnindexedRecords(), 0u);
   // The append checked its ten new ids (nobody had looked them up), all
   // from memory.
@@ -450,14 +470,14 @@ TEST_F(RecordIndexTest, AnotherWritersIndexPassDropsTheFilter) {
   {
     auto store = Open(Path());
     ASSERT_NE(store, nullptr);
-    ASSERT_TRUE(store->Append(MakeBatch(1, 10), kT0).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(1, 10), kT0).ok());
   }
   RawIndex index(Path(), 1000000);
   ASSERT_TRUE(index.WaitForFilter());
   {
     auto other = Open(Path());
     ASSERT_NE(other, nullptr);
-    ASSERT_TRUE(other->Append(MakeBatch(11, 10), kT0 + 1).ok());
+    ASSERT_TRUE(AppendThenDueWork(*other, MakeBatch(11, 10), kT0 + 1).ok());
   }
   ASSERT_EQ(IndexedThrough(), 20);
   ASSERT_TRUE(index->Load().ok());

@@ -25,6 +25,7 @@
 namespace samverkan::gateway {
 namespace {
 
+using testing::AppendThenDueWork;
 using testing::ExecOnFile;
 using testing::kT0;
 using testing::MakeBatch;
@@ -225,7 +226,7 @@ void WriteSource(const std::string& path, int records, Reads* reads,
       if ((first + i) % 2 == 0) batch.disclosures.push_back(part);
       batch.disclosures.push_back(none);
     }
-    auto written = store->Append(batch, at);
+    auto written = AppendThenDueWork(*store, batch, at);
     ASSERT_TRUE(written.ok()) << written.status().ToString();
     *head = *written;
   }
@@ -319,7 +320,7 @@ class SchemaUpgradeTest : public ::testing::Test {
 
     Batch again;
     again.records = {MakeRecord(4)};
-    EXPECT_EQ(store->Append(again, kT0 + 2000).status().code(),
+    EXPECT_EQ(AppendThenDueWork(*store, again, kT0 + 2000).status().code(),
               StatusCode::kAlreadyExists);
     Batch next = MakeBatch(10, 1);
     Disclosure d;
@@ -328,7 +329,7 @@ class SchemaUpgradeTest : public ::testing::Test {
     d.body = "redacted-10";
     next.disclosures = {d};
     std::vector<uint64_t> assigned;
-    ASSERT_TRUE(store->Append(next, kT0 + 3000, &assigned).ok());
+    ASSERT_TRUE(AppendThenDueWork(*store, next, kT0 + 3000, &assigned).ok());
     EXPECT_EQ(assigned, std::vector<uint64_t>{5});  // after 2, 4, 6, 8
   }
 

@@ -763,27 +763,35 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
   head_cache_ = head;
   index_->Commit();
   projections_->Commit();
-  // The batch is durable and is acknowledged whatever happens here. A
-  // failed flush is retried after a later commit, once the index's view of
-  // the file has been reloaded; a failed fold changed nothing and is
-  // retried when due again.
-  if (index_->Due() && !index_->Flush(head.sequence).ok()) head_stale_ = true;
-  if (projections_->Due()) (void)projections_->Fold();
   return head;
+}
+
+Status SqliteLogStore::RunDueWork() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return DeferredWorkLocked(/*only_due=*/true);
 }
 
 Status SqliteLogStore::RunDeferredWork() {
   std::lock_guard<std::mutex> lock(mu_);
+  return DeferredWorkLocked(/*only_due=*/false);
+}
+
+Status SqliteLogStore::DeferredWorkLocked(bool only_due) {
   EndReadsLocked();
   if (index_ == nullptr || head_stale_) return OkStatus();
-  if (index_->pending() > 0) {
+  // A failed pass is retried once the index's view of the file has been
+  // reloaded (at the next Append); a failed fold changed nothing and is
+  // retried when next asked.
+  if (only_due ? index_->Due() : index_->pending() > 0) {
     Status s = index_->Flush(head_cache_.sequence);
     if (!s.ok()) {
       head_stale_ = true;
       return s;
     }
   }
-  return projections_->pending() > 0 ? projections_->Fold() : OkStatus();
+  const bool fold =
+      only_due ? projections_->Due() : projections_->pending() > 0;
+  return fold ? projections_->Fold() : OkStatus();
 }
 
 uint64_t SqliteLogStore::UnindexedRecords() {

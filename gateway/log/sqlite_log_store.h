@@ -126,11 +126,13 @@ class SqliteLogStore final : public LogStore {
   Status ReadProjections(std::string_view after_key, size_t limit,
                          std::vector<ProjectionRow>* out) override;
 
-  // Adds every record not indexed yet to the event-id and participant
-  // indexes, and folds every waiting projection change, now rather than
-  // when index_lag or projection_lag of them have gathered, so that the
-  // passes do not hold up a later commit. A no-op when nothing waits or the
-  // instance is read-only.
+  // Appends leave the index pass and the fold to these. RunDueWork runs the
+  // pass once index_lag records wait for it, and the fold once
+  // projection_lag changes do. RunDeferredWork adds every record not
+  // indexed yet and folds every waiting change, now rather than when that
+  // many have gathered, so that the passes do not hold up a later answer.
+  // Both are no-ops when nothing waits or the instance is read-only.
+  Status RunDueWork() override;
   Status RunDeferredWork() override;
   // The tail after meta.indexed_through (log_format.md); 0 when read-only.
   uint64_t UnindexedRecords() override;
@@ -184,6 +186,8 @@ class SqliteLogStore final : public LogStore {
   // Rolls back the open transaction, if any, and returns `cause`.
   Status Abandon(Status cause);
   void EndReadsLocked();
+  // The two above; `only_due` leaves what is not due yet.
+  Status DeferredWorkLocked(bool only_due);
 
   const std::string path_;
   const bool read_only_;

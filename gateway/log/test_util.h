@@ -27,6 +27,20 @@ using ::samverkan::testing::TempDir;
 inline constexpr int64_t kT0 = 1795000000000000;
 
 // Record number `n`: event_id "evt-<n>", one of a few participants.
+// Appends as the gateway's writer does: the batch, then, with the batch
+// answered, the index pass and the fold if they are due.
+inline StatusOr<LogHead> AppendThenDueWork(
+    LogStore& store, const Batch& batch, int64_t recorded_at_us,
+    std::vector<uint64_t>* recipient_sequences = nullptr) {
+  StatusOr<LogHead> head =
+      store.Append(batch, recorded_at_us, recipient_sequences);
+  if (head.ok()) {
+    const Status due = store.RunDueWork();
+    EXPECT_TRUE(due.ok()) << due.ToString();
+  }
+  return head;
+}
+
 inline NewRecord MakeRecord(int n, v1::RecordKind kind = v1::EVENT) {
   v1::Envelope e;
   e.set_event_id("evt-" + std::to_string(n));
