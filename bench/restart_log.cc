@@ -1,8 +1,12 @@
 // Builds the restart bench's log (see restart_log.h).
 #include "bench/restart_log.h"
 
+#include <sqlite3.h>
+
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "bench/envelope_corpus.h"
@@ -10,6 +14,7 @@
 #include "bench/gateway_process.h"
 #include "common/transport/context.h"
 #include "gateway/log/sqlite_log_store.h"
+#include "gateway/log/sqlite_util.h"
 #include "samverkan/v1/envelope.pb.h"
 
 namespace samverkan::bench {
@@ -174,6 +179,27 @@ Status BuildRestartLog(const Workspace& workspace, const std::string& data_dir,
     }
   }
   return OkStatus();
+}
+
+Status UnindexTail(const std::string& log_path, uint64_t records) {
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(log_path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+  if (rc != SQLITE_OK)
+    return gateway::sqlite::FromSqlite(raw, rc, "opening the log");
+  const std::string from =
+      "(SELECT max(sequence) - " + std::to_string(records) + " FROM records)";
+  return gateway::sqlite::InTransaction(db.get(), [&]() -> Status {
+    for (const std::string& sql :
+         {"DELETE FROM event_index WHERE sequence > " + from,
+          "DELETE FROM participant_index WHERE sequence > " + from,
+          "UPDATE meta SET value = max(0, " + from +
+              ") WHERE key = 'indexed_through'"}) {
+      if (Status s = gateway::sqlite::Exec(db.get(), sql); !s.ok()) return s;
+    }
+    return OkStatus();
+  });
 }
 
 }  // namespace samverkan::bench

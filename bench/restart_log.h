@@ -32,6 +32,13 @@ struct RestartLogOptions {
 Status BuildRestartLog(const Workspace& workspace, const std::string& data_dir,
                        const RestartLogOptions& options);
 
+// Leaves the last `records` records of the log at `log_path` out of its
+// indexes, as a gateway killed under sustained load just before an index
+// pass leaves them (gateway/log/log_format.md): their index entries are
+// deleted and indexed_through moved back, in one transaction. No gateway
+// may have the file open.
+Status UnindexTail(const std::string& log_path, uint64_t records);
+
 }  // namespace samverkan::bench
 
 #endif  // SAMVERKAN_BENCH_RESTART_LOG_H_

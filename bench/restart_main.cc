@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   std::string work_parent;
   std::string existing_data_dir;
   bool keep = false;
+  uint64_t unindexed = 0;
   CLI::App app{
       "Samverkan restart bench: the real gateway started on a large log, "
       "process start to serving"};
@@ -121,6 +122,12 @@ int main(int argc, char** argv) {
                  "Where the temporary folder goes; must be on the disk you "
                  "want to measure");
   app.add_flag("--keep", keep, "Keep the temporary folder and the log");
+  app.add_option("--unindexed", unindexed,
+                 "Before each restart, leave this many of the last records "
+                 "out of the indexes, as a gateway killed just before an "
+                 "index pass does (at most the gateway's index_lag, 65536)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{65536}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (o.gateway_binary.empty()) o.gateway_binary = DefaultGatewayBinary();
 
@@ -173,6 +180,13 @@ int main(int argc, char** argv) {
   const uint64_t first_seed = std::random_device{}();
   std::vector<double> ready_ms, cpu_ms, resident_mib, first_ack_ms, submit_us;
   for (size_t i = 1; i <= restarts; ++i) {
+    // An idle gateway indexes what waits, so every restart needs it anew.
+    if (unindexed > 0) {
+      if (samverkan::Status s = UnindexTail(log_path, unindexed); !s.ok()) {
+        spdlog::critical("unindexing the tail: {}", s.ToString());
+        return 1;
+      }
+    }
     auto r = RestartOnce(*workspace, o.gateway_binary, data_dir, o.participants,
                          first_seed + i);
     if (!r.ok()) {
@@ -200,12 +214,14 @@ int main(int argc, char** argv) {
       median, max, met ? "met" : "NOT met", Median(cpu_ms),
       Median(resident_mib), Median(first_ack_ms));
   std::printf(
-      "JSON {\"records\":%llu,\"participants\":%u,\"log_bytes\":%llu,"
+      "JSON {\"records\":%llu,\"unindexed\":%llu,\"participants\":%u,"
+      "\"log_bytes\":%llu,"
       "\"build_s\":%.1f,\"restarts\":%zu,\"ready_median_ms\":%.1f,"
       "\"ready_max_ms\":%.1f,\"cpu_median_ms\":%.0f,"
       "\"resident_median_mib\":%.1f,\"first_ack_median_ms\":%.2f,"
       "\"submit_median_us\":%.0f,\"target_met\":%s}\n",
-      static_cast<unsigned long long>(head->sequence), o.participants,
+      static_cast<unsigned long long>(head->sequence),
+      static_cast<unsigned long long>(unindexed), o.participants,
       static_cast<unsigned long long>(log_bytes), build_s, restarts, median,
       max, Median(cpu_ms), Median(resident_mib), Median(first_ack_ms),
       Median(submit_us), met ? "true" : "false");
