@@ -240,11 +240,20 @@ PM_B16_TPS=$(pg_tps sixteen.sql 8)
 # --- Samverkan: restart to serving on a long log ----------------------------
 RESTART_RECORDS=$((QUICK ? 1000000 : TARGET_RESTART_RECORDS))
 RS='null'
+RT='null'
 if [[ $RESTART -eq 1 ]]; then
   log "samverkan: restart on a log of $RESTART_RECORDS records"
-  "$RESTART_BENCH" --work-dir "$WORK" -n "$RESTART_RECORDS" \
+  "$RESTART_BENCH" --work-dir "$WORK" --keep -n "$RESTART_RECORDS" \
     >"$WORK/restart.out" 2>&1 || { cat "$WORK/restart.out" >&2; exit 1; }
   RS=$(grep '^JSON ' "$WORK/restart.out" | tail -1 | cut -c6-)
+  # The same log as a gateway killed under load just before an index pass
+  # leaves it: the last index_lag records wait for the index.
+  log "samverkan: restart on it with 65536 records unindexed"
+  KEPT=$(sed -n 's/^working folder: //p' "$WORK/restart.out")
+  "$RESTART_BENCH" --data-dir "$KEPT/gateway" -r 3 --unindexed 65536 \
+    >"$WORK/restart-tail.out" 2>&1 ||
+    { cat "$WORK/restart-tail.out" >&2; exit 1; }
+  RT=$(grep '^JSON ' "$WORK/restart-tail.out" | tail -1 | cut -c6-)
 fi
 
 # --- table and JSON ----------------------------------------------------------
@@ -294,16 +303,22 @@ printf 'redis maximum: %s (50x16 %s, 16x64 %s); postgres maximum: %s (32 clients
 if [[ "$RS" == null ]]; then
   echo "restart: left out (--no-restart)"
 else
-  RS_MET=$(jq -r --argjson n "$TARGET_RESTART_RECORDS" \
-    --argjson t "$TARGET_RESTART_MS" '
-    if .records < $n then "not judged: the target is for \($n) records"
-    elif .ready_max_ms < $t then "yes" else "no" end' <<<"$RS")
-  printf 'restart to serving on %s records (%s MiB log): median %s ms, max %s ms over %s restarts; target < %s ms: %s\n' \
-    "$(jq -r .records <<<"$RS")" \
-    "$(jq -r '.log_bytes / 1048576 | round' <<<"$RS")" \
-    "$(jq -r '.ready_median_ms | round' <<<"$RS")" \
-    "$(jq -r '.ready_max_ms | round' <<<"$RS")" \
-    "$(jq -r .restarts <<<"$RS")" "$TARGET_RESTART_MS" "$RS_MET"
+  # Serving: ready, and the first submission answered.
+  restart_met() {
+    jq -r --argjson n "$TARGET_RESTART_RECORDS" --argjson t "$TARGET_RESTART_MS" '
+      if .records < $n then "not judged: the target is for \($n) records"
+      elif .ready_max_ms + .first_ack_median_ms < $t then "yes" else "no" end'
+  }
+  restart_line() {  # label json
+    printf '%s: ready in %s ms median, %s ms max over %s restarts, first ack %s ms after ready, the next in %s ms; target < %s ms: %s\n' \
+      "$1" "$(jq -r '.ready_median_ms | round' <<<"$2")" \
+      "$(jq -r '.ready_max_ms | round' <<<"$2")" "$(jq -r .restarts <<<"$2")" \
+      "$(jq -r '.first_ack_median_ms * 10 | round / 10' <<<"$2")" \
+      "$(jq -r '.submit_median_us / 1000 | round' <<<"$2")" \
+      "$TARGET_RESTART_MS" "$(restart_met <<<"$2")"
+  }
+  restart_line "restart on $(jq -r .records <<<"$RS") records ($(jq -r '.log_bytes / 1048576 | round' <<<"$RS") MiB log)" "$RS"
+  restart_line "  the same, 65536 records unindexed (a crash under load)" "$RT"
 fi
 printf 'samverkan events per group commit: 1 client %s, 4 clients %s, maximum %s\n' \
   "$(jq -r .gateway_events_per_commit <<<"$S1")" \
@@ -323,7 +338,7 @@ jq -cn --argjson g1 "$G1" --argjson g4 "$G4" --argjson gm "$GM" \
   --argjson c1 "$(jq .gateway_events_per_commit <<<"$S1")" \
   --argjson c4 "$(jq .gateway_events_per_commit <<<"$S4")" \
   --argjson cm "$(jq .gateway_events_per_commit <<<"$SM")" \
-  --argjson restart "$RS" '
+  --argjson restart "$RS" --argjson restart_unindexed "$RT" '
   def r(a; b): if b > 0 then (a / b * 100 | round) / 100 else 0 end;
   {payload_bytes: $payload, seconds_per_peer_run: $secs,
    samverkan_rounds: $rounds, filesystem: $fs,
@@ -339,5 +354,5 @@ jq -cn --argjson g1 "$G1" --argjson g4 "$G4" --argjson gm "$GM" \
          vs_bare: r($gm; $bare), vs_redis: r($gm; $rm),
          vs_postgres: r($gm; $pm), met: ($mm == "yes"),
          samverkan_events_per_commit: $cm},
-   restart: $restart}' |
+   restart: $restart, restart_unindexed: $restart_unindexed}' |
   sed 's/^/JSON /'

@@ -142,8 +142,8 @@ class LogStore {
   virtual Status RunDueWork() { return OkStatus(); }
   virtual Status RunDeferredWork() { return OkStatus(); }
   // Records committed but not yet in the store's lookup indexes, i.e. the
-  // work RunDeferredWork (or a later commit) has waiting. The default has
-  // no such indexes.
+  // work RunDeferredWork (or RunDueWork, once enough waits) has waiting. The
+  // default has no such indexes.
   virtual uint64_t UnindexedRecords() { return 0; }
   // Projection rows committed but not yet folded where a plain walk finds
   // them; the rest of the work RunDeferredWork has waiting. The default

@@ -186,7 +186,8 @@ class SqliteLogStore final : public LogStore {
   // Rolls back the open transaction, if any, and returns `cause`.
   Status Abandon(Status cause);
   void EndReadsLocked();
-  // The two above; `only_due` leaves what is not due yet.
+  // RunDueWork (`only_due`, which leaves what is not due yet) and
+  // RunDeferredWork, under mu_.
   Status DeferredWorkLocked(bool only_due);
 
   const std::string path_;
