@@ -110,6 +110,7 @@ StatusOr<LoadResult> RunGatewayLoad(
       auto warm =
           w.client->SubmitAndWait(w.load->warmup_envelope, reply_timeout);
       w.warmup_acked_ns = NowNs();
+      std::this_thread::sleep_for(w.load->pause_after_warmup);
       if (!warm.ok()) {
         w.status = warm.status();
       } else if (warm->outcome() != v1::ACCEPTED) {

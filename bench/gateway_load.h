@@ -27,6 +27,9 @@ struct PublisherLoad {
   // Think time: how long the publisher waits after each acknowledgement
   // before it sends again (a slower agency system beside faster ones).
   std::chrono::microseconds pause_after_ack{0};
+  // How long it waits after the warm-up's acknowledgement before the first
+  // timed submission (the restart bench: a gateway that has gone idle).
+  std::chrono::microseconds pause_after_warmup{0};
 };
 
 struct LoadResult {

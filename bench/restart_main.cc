@@ -43,7 +43,8 @@ struct Restart {
 StatusOr<Restart> RestartOnce(const Workspace& workspace,
                               const std::string& binary,
                               const std::string& data_dir,
-                              uint32_t participants, uint64_t seed) {
+                              uint32_t participants, uint64_t seed,
+                              std::chrono::milliseconds pause) {
   Restart r;
   // The last run's ready file would read as ready at once, with old ports.
   std::filesystem::remove(data_dir + ".ready");
@@ -63,6 +64,7 @@ StatusOr<Restart> RestartOnce(const Workspace& workspace,
   PublisherLoad one;
   one.keypair = workspace.publishers().front().keypair;
   one.warmup_envelope = envelopes.front();
+  one.pause_after_warmup = pause;
   one.envelopes = &timed;
   transport::TransportContext context;
   auto load = RunGatewayLoad(context, (*gateway)->address(), {one}, 1,
@@ -92,6 +94,7 @@ int main(int argc, char** argv) {
   std::string existing_data_dir;
   bool keep = false;
   uint64_t unindexed = 0;
+  int pause_ms = 0;
   CLI::App app{
       "Samverkan restart bench: the real gateway started on a large log, "
       "process start to serving"};
@@ -127,6 +130,11 @@ int main(int argc, char** argv) {
                  "out of the indexes, as a gateway killed just before an "
                  "index pass does (at most the gateway's index_lag, 65536)")
       ->check(CLI::Range(uint64_t{0}, uint64_t{65536}))
+      ->capture_default_str();
+  app.add_option("--pause-ms", pause_ms,
+                 "Between the first acknowledgement and the next SUBMIT; "
+                 "past 100 ms the gateway is idle and runs deferred work")
+      ->check(CLI::Range(0, 60000))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (o.gateway_binary.empty()) o.gateway_binary = DefaultGatewayBinary();
@@ -188,7 +196,7 @@ int main(int argc, char** argv) {
       }
     }
     auto r = RestartOnce(*workspace, o.gateway_binary, data_dir, o.participants,
-                         first_seed + i);
+                         first_seed + i, std::chrono::milliseconds(pause_ms));
     if (!r.ok()) {
       spdlog::critical("restart {}: {}", i, r.status().ToString());
       return 1;
