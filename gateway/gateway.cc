@@ -191,8 +191,9 @@ void Gateway::Run(const std::atomic<bool>& stop) {
       pipeline_->Tick();
       delivery_server_->Push(pipeline_->TakeDeliveries());
       // The index pass and the fold are done while nobody waits for an
-      // acknowledgement.
-      WarnIfFailed(writer_->RunDeferredWork());
+      // acknowledgement, a bounded step per 100 ms of silence: a
+      // submission arriving meanwhile waits for one step.
+      WarnIfFailed(writer_->RunIdleStep());
       pipeline_->NoteLogBacklog();
     }
     delivery_server_->MaybeHeartbeat(std::chrono::steady_clock::now(),

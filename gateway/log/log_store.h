@@ -141,6 +141,9 @@ class LogStore {
   // The default has none.
   virtual Status RunDueWork() { return OkStatus(); }
   virtual Status RunDeferredWork() { return OkStatus(); }
+  // One bounded step of RunDeferredWork, for a writer that has been idle a
+  // while and may be asked for something any moment.
+  virtual Status RunIdleStep() { return OkStatus(); }
   // Records committed but not yet in the store's lookup indexes, i.e. the
   // work RunDeferredWork (or RunDueWork, once enough waits) has waiting. The
   // default has no such indexes.

@@ -48,10 +48,10 @@ namespace {
 
 // Sorted before inserting, so each leaf page of an index is written once
 // per flush however many of its keys the flush adds.
-constexpr char kIndexEvents[] =
-    "INSERT INTO event_index(key, sequence) "
-    "SELECT samverkan_event_key(event_id), sequence FROM records "
-    "WHERE sequence > ?1 AND sequence <= ?2 ORDER BY 1, 2";
+// OR IGNORE: a pass cut short left some of its keys in the index, and the
+// next one inserts them again.
+constexpr char kIndexEvent[] =
+    "INSERT OR IGNORE INTO event_index(key, sequence) VALUES (?1, ?2)";
 constexpr char kIndexParticipants[] =
     "INSERT INTO participant_index(participant_id, sequence) "
     "SELECT participant_id, sequence FROM records "
@@ -118,15 +118,18 @@ std::string FileOf(sqlite3* db) {
 
 }  // namespace
 
-RecordIndex::RecordIndex(sqlite3* db, size_t lag)
-    : db_(db), lag_(lag == 0 ? 1 : lag), path_(FileOf(db)) {}
+RecordIndex::RecordIndex(sqlite3* db, size_t lag, size_t slice)
+    : db_(db),
+      lag_(lag == 0 ? 1 : lag),
+      slice_(slice == 0 ? 1 : slice),
+      path_(FileOf(db)) {}
 
 RecordIndex::~RecordIndex() = default;
 
 Status RecordIndex::Prepare() {
   const std::pair<const char*, sqlite::Statement*> statements[] = {
       {kFindIndexed, &find_},
-      {kIndexEvents, &index_events_},
+      {kIndexEvent, &index_events_},
       {kIndexParticipants, &index_participants_},
       {kSetIndexedThrough, &set_indexed_through_},
       {kEventIdAt, &event_id_at_},
@@ -179,6 +182,7 @@ Status RecordIndex::Load() {
   }
   indexed_through_ = indexed_through;
   pending_ = std::move(pending);
+  pass_.reset();
   staged_.clear();
   absent_.clear();
   return OkStatus();
@@ -289,23 +293,71 @@ void RecordIndex::Commit() {
 }
 
 Status RecordIndex::Flush(uint64_t head) {
-  if (head <= indexed_through_) return OkStatus();
+  while (pass_.has_value() || head > indexed_through_) {
+    if (Status s = FlushSlice(head); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
+Status RecordIndex::FlushSlice(uint64_t head) {
+  if (!pass_.has_value()) {
+    if (head <= indexed_through_) return OkStatus();
+    StartPass(head);
+  }
+  return pass_->inserted < pass_->entries.size() ? InsertSlice() : FinishPass();
+}
+
+void RecordIndex::StartPass(uint64_t head) {
+  Pass& pass = pass_.emplace();
+  pass.head = head;
+  pass.entries.reserve(pending_.size());
+  for (const auto& [key, sequence] : pending_) {
+    if (sequence <= head) pass.entries.emplace_back(key, sequence);
+  }
+  // In key order, so that each leaf page of the index is written once per
+  // pass however many of its keys the pass adds, and slices touch
+  // different pages.
+  std::sort(pass.entries.begin(), pass.entries.end());
   // Into the filter before the index: a key the filter has and the index
   // lacks costs a search, while the reverse would let a duplicate in.
-  if (filter_ != nullptr || build_ != nullptr) {
-    for (const auto& [key, sequence] : pending_) {
-      if (filter_ != nullptr) filter_->Add(key);
-      if (build_ != nullptr) indexed_during_build_.push_back(key);
-    }
+  for (const auto& [key, sequence] : pass.entries) {
+    if (filter_ != nullptr) filter_->Add(key);
+    if (build_ != nullptr) indexed_during_build_.push_back(key);
   }
+}
+
+Status RecordIndex::InsertSlice() {
+  Pass& pass = *pass_;
+  const size_t end = std::min(pass.entries.size(), pass.inserted + slice_);
   Status s = sqlite::InTransaction(db_, [&]() -> Status {
-    for (sqlite3_stmt* stmt :
-         {index_events_.get(), index_participants_.get()}) {
+    sqlite3_stmt* stmt = index_events_.get();
+    for (size_t i = pass.inserted; i < end; ++i) {
+      ScopedReset reset(stmt);
+      int rc = sqlite3_bind_int64(stmt, 1, pass.entries[i].first);
+      if (rc == SQLITE_OK) {
+        rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(pass.entries[i].second));
+      }
+      if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+      if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "indexing event ids");
+    }
+    return OkStatus();
+  });
+  if (s.ok()) pass.inserted = end;
+  return s;
+}
+
+Status RecordIndex::FinishPass() {
+  const uint64_t head = pass_->head;
+  Status s = sqlite::InTransaction(db_, [&]() -> Status {
+    {
+      sqlite3_stmt* stmt = index_participants_.get();
       ScopedReset reset(stmt);
       int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(indexed_through_));
       if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(head));
       if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-      if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "indexing records");
+      if (rc != SQLITE_DONE) {
+        return FromSqlite(db_, rc, "indexing participants");
+      }
     }
     sqlite3_stmt* stmt = set_indexed_through_.get();
     ScopedReset reset(stmt);
@@ -316,7 +368,12 @@ Status RecordIndex::Flush(uint64_t head) {
   });
   if (!s.ok()) return s;
   indexed_through_ = head;
-  pending_.clear();
+  for (const auto& [key, sequence] : pass_->entries) {
+    auto [it, last] = pending_.equal_range(key);
+    while (it != last && it->second != sequence) ++it;
+    if (it != last) pending_.erase(it);
+  }
+  pass_.reset();
   // Past its capacity a filter only answers "maybe" more often; a larger
   // one is read from the index meanwhile. Also retries a failed build.
   if (build_ == nullptr &&

@@ -6,10 +6,14 @@
 // bytes written per event grew with the log (docs/BENCHMARKS.md). Instead,
 // records are appended with no such index, and every `lag` records the
 // writer adds the new ones to `event_index` and `participant_index` in one
-// sorted pass, in its own transaction that also moves `indexed_through` in
-// `meta`. Until then the writer finds recent event ids in memory, and
-// queries read the unindexed tail from `records` (the view
-// `participant_records` does it for participants). See log_format.md.
+// sorted pass that ends with a transaction moving `indexed_through` in
+// `meta`. The pass inserts its event keys in key order, `slice` at a time,
+// each slice its own transaction: an idle writer does a slice at a time,
+// so that a batch arriving meanwhile waits for one slice, not the pass (a
+// pass due under load is done whole). A pass cut short is done again from
+// the start, its keys inserted OR IGNORE. Until then the writer finds recent
+// event ids in memory, and queries read the unindexed tail from `records` (the
+// view `participant_records` does it for participants). See log_format.md.
 #ifndef SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_
 #define SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_
 
@@ -59,8 +63,9 @@ class RecordIndex {
   static constexpr size_t kMinFilterCapacity = size_t{1} << 20;
 
   // `db` is the writer's connection; not owned, it must outlive this object.
-  // `lag` is how many records may wait for the index.
-  RecordIndex(sqlite3* db, size_t lag);
+  // `lag` is how many records may wait for the index; `slice` how many
+  // event keys one FlushSlice inserts.
+  RecordIndex(sqlite3* db, size_t lag, size_t slice = 4096);
   RecordIndex(const RecordIndex&) = delete;
   RecordIndex& operator=(const RecordIndex&) = delete;
   ~RecordIndex();
@@ -90,10 +95,17 @@ class RecordIndex {
     absent_.clear();
   }
 
-  // Whether enough records wait for the index to be worth a Flush.
+  // Whether enough records wait for the index to be worth a pass.
   bool Due() const { return pending_.size() >= lag_; }
-  // Indexes every record up to `head` in its own transaction (none may be
-  // open). On error nothing changes and a later Flush retries.
+  // One step of a pass, in a transaction of its own (none may be open): it
+  // starts a pass over the records up to `head` if none is under way, and
+  // inserts the next `slice` of its event keys, or, when they are all in,
+  // indexes the pass's participants and moves indexed_through. On error
+  // the step changes nothing; Load forgets the pass, and the next pass
+  // inserts its keys again.
+  Status FlushSlice(uint64_t head);
+  // Indexes every record up to `head`: the pass under way, if any, and one
+  // over whatever it left.
   Status Flush(uint64_t head);
 
   size_t pending() const { return pending_.size(); }
@@ -116,6 +128,11 @@ class RecordIndex {
   // Whether the record at `sequence` carries `event_id`: a tail entry is
   // found by key, which distinct ids may share.
   StatusOr<bool> RecordCarries(uint64_t sequence, std::string_view event_id);
+  // The pass's first step: its entries, sorted, and their keys into the
+  // filter, before any is in the index.
+  void StartPass(uint64_t head);
+  Status InsertSlice();
+  Status FinishPass();
   // Drops the filter and makes one for an index holding `entries` keys: an
   // empty one at once when there are none, else by a background build.
   void ResetFilter(uint64_t entries);
@@ -125,6 +142,7 @@ class RecordIndex {
 
   sqlite3* const db_;
   const size_t lag_;
+  const size_t slice_;
   sqlite::Statement find_;
   sqlite::Statement index_events_;
   sqlite::Statement index_participants_;
@@ -135,6 +153,12 @@ class RecordIndex {
   // by the 8-byte key, not the id, so that remembering a commit's ids copies
   // no strings and the index pass has their keys at hand for the filter.
   std::unordered_multimap<int64_t, uint64_t> pending_;
+  struct Pass {
+    uint64_t head = 0;  // indexes (indexed_through_, head]
+    std::vector<std::pair<int64_t, uint64_t>> entries;  // (key, sequence)
+    size_t inserted = 0;
+  };
+  std::optional<Pass> pass_;
   struct Staged {
     uint64_t sequence;
     int64_t key;

@@ -106,6 +106,68 @@ TEST_F(RecordIndexTest, AppendLeavesTheDuePassToRunDueWork) {
   EXPECT_EQ(*store->FindEvent("evt-6"), std::optional<uint64_t>(6));
 }
 
+// An idle writer indexes a slice of event keys per step, so that a batch
+// arriving meanwhile waits for one slice; readers and the writer find every
+// record throughout.
+TEST_F(RecordIndexTest, IdlePassRunsInSlices) {
+  SqliteLogStore::Options options;
+  options.index_lag = kLag;
+  options.index_slice = 2;
+  auto store = OpenOrDie(Path(), options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(MakeBatch(1, 4), kT0).ok());
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  // Four keys in slices of two, then the participants and the boundary.
+  for (int64_t in_index : {2, 4, 4}) {
+    ASSERT_EQ(IndexedThrough(), 0);
+    ASSERT_TRUE(store->RunIdleStep().ok());
+    EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), in_index);
+    for (int n = 1; n <= 4; ++n) {
+      const std::string id = "evt-" + std::to_string(n);
+      EXPECT_EQ(*store->FindEvent(id), std::optional<uint64_t>(n)) << id;
+      EXPECT_EQ(*reader->FindEvent(id), std::optional<uint64_t>(n)) << id;
+    }
+  }
+  EXPECT_EQ(IndexedThrough(), 4);
+  EXPECT_EQ(store->UnindexedRecords(), 0u);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"), 4);
+  EXPECT_EQ(ParticipantSequences(*reader, "p-1001"), Expected(1, 4, 1));
+  ASSERT_TRUE(store->RunIdleStep().ok());  // nothing left
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 4);
+}
+
+// A pass that becomes due while an idle one is under way finishes both.
+// One cut short (the writer stopped) leaves some keys in the index and
+// indexed_through where it was; the next pass inserts them again, each
+// once.
+TEST_F(RecordIndexTest, PassCutShortIsDoneAgainWhole) {
+  SqliteLogStore::Options options;
+  options.index_lag = kLag;
+  options.index_slice = 3;
+  {
+    auto store = OpenOrDie(Path(), options);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Append(MakeBatch(1, 4), kT0).ok());
+    ASSERT_TRUE(store->RunIdleStep().ok());
+    ASSERT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 3);
+    ASSERT_EQ(IndexedThrough(), 0);
+  }
+  auto store = OpenOrDie(Path(), options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->UnindexedRecords(), 4u);
+  ASSERT_TRUE(store->RunIdleStep().ok());
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(5, 2), kT0 + 1).ok());
+  EXPECT_EQ(IndexedThrough(), 6);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 6);
+  EXPECT_EQ(
+      QueryInt(Path(), "SELECT count(DISTINCT sequence) FROM event_index"), 6);
+  Batch again;
+  again.records = {MakeRecord(2)};
+  EXPECT_EQ(store->Append(again, kT0 + 2).status().code(),
+            StatusCode::kAlreadyExists);
+}
+
 TEST_F(RecordIndexTest, EventKeyIsTheFirstEightBytesOfTheIdsSha256) {
   // SHA-256("abc") begins ba7816bf8f01cfea.
   EXPECT_EQ(static_cast<uint64_t>(RecordIndex::EventKey("abc")),

@@ -415,7 +415,8 @@ StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
   }
   if (s.ok()) s = store->CheckSchema();
   if (s.ok() && !options.read_only) {
-    store->index_ = std::make_unique<RecordIndex>(raw, options.index_lag);
+    store->index_ = std::make_unique<RecordIndex>(raw, options.index_lag,
+                                                  options.index_slice);
     store->projections_ =
         std::make_unique<ProjectionLog>(raw, options.projection_lag);
     s = store->index_->Prepare();
@@ -774,6 +775,18 @@ Status SqliteLogStore::RunDueWork() {
 Status SqliteLogStore::RunDeferredWork() {
   std::lock_guard<std::mutex> lock(mu_);
   return DeferredWorkLocked(/*only_due=*/false);
+}
+
+Status SqliteLogStore::RunIdleStep() {
+  std::lock_guard<std::mutex> lock(mu_);
+  EndReadsLocked();
+  if (index_ == nullptr || head_stale_) return OkStatus();
+  if (index_->pending() > 0) {
+    Status s = index_->FlushSlice(head_cache_.sequence);
+    if (!s.ok()) head_stale_ = true;
+    return s;
+  }
+  return projections_->pending() > 0 ? projections_->Fold() : OkStatus();
 }
 
 Status SqliteLogStore::DeferredWorkLocked(bool only_due) {

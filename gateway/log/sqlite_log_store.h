@@ -62,6 +62,10 @@ class SqliteLogStore final : public LogStore {
     // writes less per event; the writer holds that many event ids in memory
     // and queries by participant scan that many records at most.
     size_t index_lag = 65536;
+    // Event keys one idle step of an index pass inserts, in a transaction
+    // of its own (record_index.h): on a long log nearly every key lands on
+    // a leaf page of its own, and a whole pass of 65,536 takes seconds.
+    size_t index_slice = 4096;
     // How many projection rows may wait in projection_changes before the
     // writer folds them into `projections` (projection_log.h). Larger
     // writes less per event; every read of projections scans that many.
@@ -133,6 +137,7 @@ class SqliteLogStore final : public LogStore {
   // many have gathered, so that the passes do not hold up a later answer.
   // Both are no-ops when nothing waits or the instance is read-only.
   Status RunDueWork() override;
+  Status RunIdleStep() override;
   Status RunDeferredWork() override;
   // The tail after meta.indexed_through (log_format.md); 0 when read-only.
   uint64_t UnindexedRecords() override;
