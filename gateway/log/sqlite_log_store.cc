@@ -769,38 +769,35 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
 
 Status SqliteLogStore::RunDueWork() {
   std::lock_guard<std::mutex> lock(mu_);
-  return DeferredWorkLocked(/*only_due=*/true);
+  return DeferredWorkLocked(DeferredScope::kDue);
 }
 
 Status SqliteLogStore::RunDeferredWork() {
   std::lock_guard<std::mutex> lock(mu_);
-  return DeferredWorkLocked(/*only_due=*/false);
+  return DeferredWorkLocked(DeferredScope::kAll);
 }
 
 Status SqliteLogStore::RunIdleStep() {
   std::lock_guard<std::mutex> lock(mu_);
-  EndReadsLocked();
-  if (index_ == nullptr || head_stale_) return OkStatus();
-  if (index_->pending() > 0) {
-    Status s = index_->FlushSlice(head_cache_.sequence);
-    if (!s.ok()) head_stale_ = true;
-    return s;
-  }
-  return projections_->pending() > 0 ? projections_->Fold() : OkStatus();
+  return DeferredWorkLocked(DeferredScope::kOneStep);
 }
 
-Status SqliteLogStore::DeferredWorkLocked(bool only_due) {
+Status SqliteLogStore::DeferredWorkLocked(DeferredScope scope) {
   EndReadsLocked();
   if (index_ == nullptr || head_stale_) return OkStatus();
+  const bool only_due = scope == DeferredScope::kDue;
   // A failed pass is retried once the index's view of the file has been
   // reloaded (at the next Append); a failed fold changed nothing and is
   // retried when next asked.
   if (only_due ? index_->Due() : index_->pending() > 0) {
-    Status s = index_->Flush(head_cache_.sequence);
+    const bool one_step = scope == DeferredScope::kOneStep;
+    Status s = one_step ? index_->FlushSlice(head_cache_.sequence)
+                        : index_->Flush(head_cache_.sequence);
     if (!s.ok()) {
       head_stale_ = true;
       return s;
     }
+    if (one_step) return OkStatus();
   }
   const bool fold =
       only_due ? projections_->Due() : projections_->pending() > 0;

@@ -131,11 +131,13 @@ class SqliteLogStore final : public LogStore {
                          std::vector<ProjectionRow>* out) override;
 
   // Appends leave the index pass and the fold to these. RunDueWork runs the
-  // pass once index_lag records wait for it, and the fold once
+  // pass, whole, once index_lag records wait for it, and the fold once
   // projection_lag changes do. RunDeferredWork adds every record not
   // indexed yet and folds every waiting change, now rather than when that
-  // many have gathered, so that the passes do not hold up a later answer.
-  // Both are no-ops when nothing waits or the instance is read-only.
+  // many have gathered, so that the passes do not hold up a later answer;
+  // RunIdleStep does one step of that: a slice of index_slice event keys,
+  // the end of a pass, or the fold. All are no-ops when nothing waits or
+  // the instance is read-only.
   Status RunDueWork() override;
   Status RunIdleStep() override;
   Status RunDeferredWork() override;
@@ -191,9 +193,9 @@ class SqliteLogStore final : public LogStore {
   // Rolls back the open transaction, if any, and returns `cause`.
   Status Abandon(Status cause);
   void EndReadsLocked();
-  // RunDueWork (`only_due`, which leaves what is not due yet) and
-  // RunDeferredWork, under mu_.
-  Status DeferredWorkLocked(bool only_due);
+  // What RunDueWork, RunDeferredWork and RunIdleStep do, under mu_.
+  enum class DeferredScope { kDue, kAll, kOneStep };
+  Status DeferredWorkLocked(DeferredScope scope);
 
   const std::string path_;
   const bool read_only_;
