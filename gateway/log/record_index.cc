@@ -46,12 +46,12 @@ const char RecordIndex::kFindIndexed[] =
 
 namespace {
 
-// Sorted before inserting, so each leaf page of an index is written once
-// per flush however many of its keys the flush adds.
 // OR IGNORE: a pass cut short left some of its keys in the index, and the
-// next one inserts them again.
+// next one inserts them again. StartPass sorts them.
 constexpr char kIndexEvent[] =
     "INSERT OR IGNORE INTO event_index(key, sequence) VALUES (?1, ?2)";
+// Sorted before inserting, so each leaf page of the index is written once
+// per pass however many of its entries the pass adds.
 constexpr char kIndexParticipants[] =
     "INSERT INTO participant_index(participant_id, sequence) "
     "SELECT participant_id, sequence FROM records "
@@ -129,7 +129,7 @@ RecordIndex::~RecordIndex() = default;
 Status RecordIndex::Prepare() {
   const std::pair<const char*, sqlite::Statement*> statements[] = {
       {kFindIndexed, &find_},
-      {kIndexEvent, &index_events_},
+      {kIndexEvent, &index_event_},
       {kIndexParticipants, &index_participants_},
       {kSetIndexedThrough, &set_indexed_through_},
       {kEventIdAt, &event_id_at_},
@@ -330,7 +330,7 @@ Status RecordIndex::InsertSlice() {
   Pass& pass = *pass_;
   const size_t end = std::min(pass.entries.size(), pass.inserted + slice_);
   Status s = sqlite::InTransaction(db_, [&]() -> Status {
-    sqlite3_stmt* stmt = index_events_.get();
+    sqlite3_stmt* stmt = index_event_.get();
     for (size_t i = pass.inserted; i < end; ++i) {
       ScopedReset reset(stmt);
       int rc = sqlite3_bind_int64(stmt, 1, pass.entries[i].first);

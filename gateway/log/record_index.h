@@ -144,7 +144,7 @@ class RecordIndex {
   const size_t lag_;
   const size_t slice_;
   sqlite::Statement find_;
-  sqlite::Statement index_events_;
+  sqlite::Statement index_event_;
   sqlite::Statement index_participants_;
   sqlite::Statement set_indexed_through_;
   sqlite::Statement event_id_at_;
