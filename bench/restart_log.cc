@@ -193,12 +193,19 @@ Status UnindexTail(const std::string& log_path, uint64_t records) {
     return gateway::sqlite::FromSqlite(raw, rc, "opening the log");
   const std::string from =
       "(SELECT max(sequence) - " + std::to_string(records) + " FROM records)";
+  const std::string statements[] = {
+      "DELETE FROM event_index WHERE sequence > " + from,
+      "DELETE FROM participant_index WHERE sequence > " + from,
+      // event_runs lists the runs with entries, each with its count.
+      "UPDATE event_runs SET entries = (SELECT count(*) FROM event_index e "
+      "WHERE e.run = event_runs.run)",
+      "DELETE FROM event_runs WHERE entries = 0 AND merging_into IS NULL "
+      "AND run NOT IN (SELECT merging_into FROM event_runs "
+      "WHERE merging_into IS NOT NULL)",
+      "UPDATE meta SET value = max(0, " + from +
+          ") WHERE key = 'indexed_through'"};
   return gateway::sqlite::InTransaction(db.get(), [&]() -> Status {
-    for (const std::string& sql :
-         {"DELETE FROM event_index WHERE sequence > " + from,
-          "DELETE FROM participant_index WHERE sequence > " + from,
-          "UPDATE meta SET value = max(0, " + from +
-              ") WHERE key = 'indexed_through'"}) {
+    for (const std::string& sql : statements) {
       if (Status s = gateway::sqlite::Exec(db.get(), sql); !s.ok()) return s;
     }
     return OkStatus();

@@ -13,10 +13,13 @@ namespace samverkan::gateway {
 namespace {
 
 // The primary key's order, from just after the last entry read: a walk of
-// the index's leaves, nothing else.
+// the index's leaves, nothing else. A merge moves entries only into a run
+// of a larger id (event_runs.h), so an entry that moves behind the walk's
+// back is met again further on.
 constexpr char kReadKeys[] =
-    "SELECT key, sequence FROM event_index WHERE (key, sequence) > (?1, ?2) "
-    "ORDER BY key, sequence LIMIT ?3";
+    "SELECT run, key, sequence FROM event_index "
+    "WHERE (run, key, sequence) > (?1, ?2, ?3) "
+    "ORDER BY run, key, sequence LIMIT ?4";
 constexpr int kNice = 10;
 
 }  // namespace
@@ -58,8 +61,9 @@ void EventKeyFilterBuild::Run(const std::string& path) {
     status_ = sqlite::Prepare(db, kReadKeys, &keys);
   }
   // Each slice is a statement of its own, so a snapshot of its own.
-  // Entries are never deleted, and those added between slices are the
-  // writer's to add.
+  // Entries are deleted only once a larger run holds them, and those added
+  // between slices are the writer's to add.
+  int64_t after_run = -1;
   int64_t after_key = std::numeric_limits<int64_t>::min();
   int64_t after_sequence = -1;
   for (int rows = rows_per_slice_; status_.ok() && rows == rows_per_slice_;) {
@@ -69,14 +73,16 @@ void EventKeyFilterBuild::Run(const std::string& path) {
       break;
     }
     sqlite::ScopedReset reset(keys.get());
-    rc = sqlite3_bind_int64(keys.get(), 1, after_key);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(keys.get(), 2, after_sequence);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int(keys.get(), 3, rows_per_slice_);
+    rc = sqlite3_bind_int64(keys.get(), 1, after_run);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(keys.get(), 2, after_key);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(keys.get(), 3, after_sequence);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(keys.get(), 4, rows_per_slice_);
     for (rows = 0;
          rc == SQLITE_OK && (rc = sqlite3_step(keys.get())) == SQLITE_ROW;
          ++rows, rc = SQLITE_OK) {
-      after_key = sqlite3_column_int64(keys.get(), 0);
-      after_sequence = sqlite3_column_int64(keys.get(), 1);
+      after_run = sqlite3_column_int64(keys.get(), 0);
+      after_key = sqlite3_column_int64(keys.get(), 1);
+      after_sequence = sqlite3_column_int64(keys.get(), 2);
       filter_->Add(after_key);
     }
     if (rc != SQLITE_DONE) {

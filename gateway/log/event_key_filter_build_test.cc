@@ -19,7 +19,8 @@ using testing::QueryInt;
 using testing::TempDir;
 
 // A log whose event_index holds `n` entries written directly, keys
-// -n/2 .. (counting up) with every fifth key held by two records.
+// -n/2 .. (counting up) with every fifth key held by two records, spread
+// over three runs.
 std::string LogWithIndexEntries(const TempDir& dir, int n) {
   const std::string path = dir.File("log.sqlite");
   { EXPECT_NE(OpenOrDie(path), nullptr); }
@@ -27,8 +28,8 @@ std::string LogWithIndexEntries(const TempDir& dir, int n) {
              "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k "
              "WHERE i < " +
                  std::to_string(n - 1) +
-                 ") INSERT INTO event_index(key, sequence) "
-                 "SELECT i - " +
+                 ") INSERT INTO event_index(run, key, sequence) "
+                 "SELECT 1 + i % 3, i - " +
                  std::to_string(n / 2) + " - (i % 5 = 4), i + 1 FROM k;");
   return path;
 }

@@ -15,18 +15,13 @@ using sqlite::ClampToInt64;
 using sqlite::FromSqlite;
 using sqlite::ScopedReset;
 
-// WITHOUT ROWID: the key is the B-tree key, so an entry is stored once.
 // event_index is keyed by EventKey(event_id), 16 bytes an entry instead of
-// about 50: the index pass dirties a third as many pages of it, and a
-// lookup confirms the id on the record. The view adds the records not
-// indexed yet; its WHERE is a rowid range, so reading the tail never scans
-// the whole log.
+// about 50, in runs (event_runs.h); a lookup confirms the id on the record.
+// The view adds the records not indexed yet; its WHERE is a rowid range,
+// so reading the tail never scans the whole log. WITHOUT ROWID: the key is
+// the B-tree key, so an entry is stored once.
 const char RecordIndex::kSchema[] = R"sql(
-CREATE TABLE event_index(
-  key INTEGER NOT NULL,
-  sequence INTEGER NOT NULL,
-  PRIMARY KEY(key, sequence)
-) STRICT, WITHOUT ROWID;
+EVENT_RUNS
 CREATE TABLE participant_index(
   participant_id TEXT NOT NULL,
   sequence INTEGER NOT NULL,
@@ -40,16 +35,14 @@ CREATE VIEW participant_records(participant_id, sequence) AS
 INSERT INTO meta(key, value) VALUES ('indexed_through', 0);
 )sql";
 
+// A probe of each run, in the order event_runs lists them.
 const char RecordIndex::kFindIndexed[] =
-    "SELECT r.sequence FROM event_index e CROSS JOIN records r "
-    "ON r.sequence = e.sequence WHERE e.key = ?1 AND r.event_id = ?2";
+    "SELECT r.sequence FROM event_runs u CROSS JOIN event_index e "
+    "ON e.run = u.run AND e.key = ?1 CROSS JOIN records r "
+    "ON r.sequence = e.sequence WHERE r.event_id = ?2";
 
 namespace {
 
-// OR IGNORE: a pass cut short left some of its keys in the index, and the
-// next one inserts them again. StartPass sorts them.
-constexpr char kIndexEvent[] =
-    "INSERT OR IGNORE INTO event_index(key, sequence) VALUES (?1, ?2)";
 // Sorted before inserting, so each leaf page of the index is written once
 // per pass however many of its entries the pass adds.
 constexpr char kIndexParticipants[] =
@@ -122,6 +115,7 @@ RecordIndex::RecordIndex(sqlite3* db, size_t lag, size_t slice)
     : db_(db),
       lag_(lag == 0 ? 1 : lag),
       slice_(slice == 0 ? 1 : slice),
+      runs_(db, lag_),
       path_(FileOf(db)) {}
 
 RecordIndex::~RecordIndex() = default;
@@ -129,7 +123,6 @@ RecordIndex::~RecordIndex() = default;
 Status RecordIndex::Prepare() {
   const std::pair<const char*, sqlite::Statement*> statements[] = {
       {kFindIndexed, &find_},
-      {kIndexEvent, &index_event_},
       {kIndexParticipants, &index_participants_},
       {kSetIndexedThrough, &set_indexed_through_},
       {kEventIdAt, &event_id_at_},
@@ -137,7 +130,7 @@ Status RecordIndex::Prepare() {
   for (const auto& [sql, stmt] : statements) {
     if (Status s = sqlite::Prepare(db_, sql, stmt); !s.ok()) return s;
   }
-  return OkStatus();
+  return runs_.Prepare();
 }
 
 Status RecordIndex::Load() {
@@ -174,6 +167,7 @@ Status RecordIndex::Load() {
   if (rc != SQLITE_DONE) {
     return FromSqlite(db_, rc, "reading the records not indexed yet");
   }
+  if (Status s = runs_.Load(); !s.ok()) return s;
   // Keys this writer added are in the filter before they are in the index,
   // so only another writer's pass can leave the filter short of a key.
   if (indexed_through != indexed_through_ ||
@@ -310,6 +304,7 @@ Status RecordIndex::FlushSlice(uint64_t head) {
 void RecordIndex::StartPass(uint64_t head) {
   Pass& pass = pass_.emplace();
   pass.head = head;
+  pass.run = runs_.NewRun();
   pass.entries.reserve(pending_.size());
   for (const auto& [key, sequence] : pending_) {
     if (sequence <= head) pass.entries.emplace_back(key, sequence);
@@ -329,19 +324,9 @@ void RecordIndex::StartPass(uint64_t head) {
 Status RecordIndex::InsertSlice() {
   Pass& pass = *pass_;
   const size_t end = std::min(pass.entries.size(), pass.inserted + slice_);
-  Status s = sqlite::InTransaction(db_, [&]() -> Status {
-    sqlite3_stmt* stmt = index_event_.get();
-    for (size_t i = pass.inserted; i < end; ++i) {
-      ScopedReset reset(stmt);
-      int rc = sqlite3_bind_int64(stmt, 1, pass.entries[i].first);
-      if (rc == SQLITE_OK) {
-        rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(pass.entries[i].second));
-      }
-      if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-      if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "indexing event ids");
-    }
-    return OkStatus();
-  });
+  Status s = runs_.Append(
+      pass.run,
+      std::span(pass.entries).subspan(pass.inserted, end - pass.inserted));
   if (s.ok()) pass.inserted = end;
   return s;
 }

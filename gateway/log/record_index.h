@@ -29,6 +29,7 @@
 #include "common/string_map.h"
 #include "gateway/log/event_key_filter.h"
 #include "gateway/log/event_key_filter_build.h"
+#include "gateway/log/event_runs.h"
 #include "gateway/log/sqlite_statement.h"
 
 struct sqlite3;
@@ -110,6 +111,16 @@ class RecordIndex {
 
   size_t pending() const { return pending_.size(); }
 
+  // The event index's runs (event_runs.h): whether a merge waits, one step
+  // of it in a transaction of its own moving up to about `max_entries`, and
+  // what to merge after a pass to keep pace with the passes. A failed step
+  // changed nothing.
+  bool MergeDue() const { return runs_.MergeDue(); }
+  Status MergeStep(size_t max_entries) { return runs_.MergeStep(max_entries); }
+  size_t MergeBudget() const { return runs_.MergeBudget(); }
+  size_t slice() const { return slice_; }
+  const EventRuns& runs() const { return runs_; }
+
   // Whether lookups consult the event key filter (rather than only the
   // index); how many lookups were not answered by the tail, and how many
   // of those searched the index; the filter's memory.
@@ -144,7 +155,6 @@ class RecordIndex {
   const size_t lag_;
   const size_t slice_;
   sqlite::Statement find_;
-  sqlite::Statement index_event_;
   sqlite::Statement index_participants_;
   sqlite::Statement set_indexed_through_;
   sqlite::Statement event_id_at_;
@@ -153,9 +163,11 @@ class RecordIndex {
   // by the 8-byte key, not the id, so that remembering a commit's ids copies
   // no strings and the index pass has their keys at hand for the filter.
   std::unordered_multimap<int64_t, uint64_t> pending_;
+  EventRuns runs_;
   struct Pass {
     uint64_t head = 0;  // indexes (indexed_through_, head]
-    std::vector<std::pair<int64_t, uint64_t>> entries;  // (key, sequence)
+    uint64_t run = 0;   // where its event keys go
+    std::vector<EventRuns::Entry> entries;
     size_t inserted = 0;
   };
   std::optional<Pass> pass_;

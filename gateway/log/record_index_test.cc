@@ -139,8 +139,8 @@ TEST_F(RecordIndexTest, IdlePassRunsInSlices) {
 
 // A pass that becomes due while an idle one is under way finishes both.
 // One cut short (the writer stopped) leaves some keys in the index and
-// indexed_through where it was; the next pass inserts them again, each
-// once.
+// indexed_through where it was; the next pass inserts them again, in a run
+// of its own.
 TEST_F(RecordIndexTest, PassCutShortIsDoneAgainWhole) {
   SqliteLogStore::Options options;
   options.index_lag = kLag;
@@ -159,13 +159,49 @@ TEST_F(RecordIndexTest, PassCutShortIsDoneAgainWhole) {
   ASSERT_TRUE(store->RunIdleStep().ok());
   ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(5, 2), kT0 + 1).ok());
   EXPECT_EQ(IndexedThrough(), 6);
-  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 6);
-  EXPECT_EQ(
-      QueryInt(Path(), "SELECT count(DISTINCT sequence) FROM event_index"), 6);
+  // The pass done again (records 1-4) wrote a run of its own, as did the
+  // one after it (5-6); the 3 keys the cut one left stay in theirs until a
+  // merge (event_runs.h) keeps one of each.
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 9);
+  EXPECT_EQ(QueryInt(Path(),
+                     "SELECT count(*) FROM (SELECT DISTINCT key, "
+                     "sequence FROM event_index)"),
+            6);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 3);
   Batch again;
   again.records = {MakeRecord(2)};
   EXPECT_EQ(store->Append(again, kT0 + 2).status().code(),
             StatusCode::kAlreadyExists);
+}
+
+// Forty passes of five: their runs merge (event_runs.h) in the due work
+// after each, and every id is still found, by the writer and by a reader.
+TEST_F(RecordIndexTest, RunsMergeAsPassesGoAndEveryIdIsStillFound) {
+  constexpr int kRecords = 200;
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  for (int first = 1; first <= kRecords; first += 5) {
+    ASSERT_TRUE(
+        AppendThenDueWork(*store, MakeBatch(first, 5), kT0 + first).ok());
+  }
+  EXPECT_EQ(IndexedThrough(), kRecords);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), kRecords);
+  // Forty runs of 5 if nothing merged. Merged as they go, fewer than four
+  // a tier (5, 20, 80 entries) and a merge under way; some run has been
+  // merged twice.
+  EXPECT_LE(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 8);
+  EXPECT_GE(QueryInt(Path(), "SELECT max(entries) FROM event_runs"), 80);
+  EXPECT_EQ(QueryInt(Path(), "SELECT sum(entries) FROM event_runs"), kRecords);
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  for (int n = 1; n <= kRecords; ++n) {
+    EXPECT_EQ(*reader->FindEvent("evt-" + std::to_string(n)),
+              std::optional<uint64_t>(n));
+    Batch again;
+    again.records = {MakeRecord(n)};
+    EXPECT_EQ(store->Append(again, kT0 + 1000).status().code(),
+              StatusCode::kAlreadyExists);
+  }
 }
 
 TEST_F(RecordIndexTest, EventKeyIsTheFirstEightBytesOfTheIdsSha256) {
@@ -185,9 +221,11 @@ TEST_F(RecordIndexTest, IdsSharingAKeyAreToldApartByTheRecord) {
     ASSERT_EQ(IndexedThrough(), 7);
   }
   // evt-100's key, pointing at record 3 (evt-3), as a collision would.
-  testing::ExecOnFile(
-      Path(), "INSERT INTO event_index(key, sequence) VALUES (" +
-                  std::to_string(RecordIndex::EventKey("evt-100")) + ", 3)");
+  testing::ExecOnFile(Path(),
+                      "INSERT INTO event_index(run, key, sequence) VALUES ("
+                      "(SELECT max(run) FROM event_runs), " +
+                          std::to_string(RecordIndex::EventKey("evt-100")) +
+                          ", 3)");
   auto reader = Open(Path(), /*read_only=*/true);
   ASSERT_NE(reader, nullptr);
   EXPECT_EQ(*reader->FindEvent("evt-100"), std::nullopt);

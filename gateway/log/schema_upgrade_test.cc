@@ -34,7 +34,7 @@ using testing::OpenOrDie;
 using testing::QueryInt;
 using testing::TempDir;
 
-constexpr int64_t kCurrentVersion = 7;
+constexpr int64_t kCurrentVersion = 8;
 
 // The tables versions 2 and 3 shared, disclosures as they were then.
 constexpr char kOldTables[] = R"sql(
@@ -111,7 +111,20 @@ CREATE VIEW participant_records(participant_id, sequence) AS
 INSERT INTO meta(key, value) VALUES ('indexed_through', 0);
 )sql";
 
-// Version 6 is today's file with every projection row in `projections`.
+// Version 7 is today's file with the event index in one B-tree keyed
+// (key, sequence) instead of runs.
+constexpr char kToVersion7[] = R"sql(
+CREATE TABLE event_index_v7(
+  key INTEGER NOT NULL, sequence INTEGER NOT NULL,
+  PRIMARY KEY(key, sequence)) STRICT, WITHOUT ROWID;
+INSERT INTO event_index_v7 SELECT DISTINCT key, sequence FROM event_index;
+DROP TABLE event_index;
+DROP TABLE event_runs;
+ALTER TABLE event_index_v7 RENAME TO event_index;
+UPDATE meta SET value = 7 WHERE key = 'schema_version';
+)sql";
+
+// Version 6 is version 7 with every projection row in `projections`.
 constexpr char kToVersion6[] = R"sql(
 DROP TABLE projection_changes;
 UPDATE meta SET value = 6 WHERE key = 'schema_version';
@@ -240,7 +253,8 @@ class SchemaUpgradeTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(WriteSource(Source(), records, &written_, &head_));
     if (version >= 4) {
       std::filesystem::copy_file(Source(), Path());
-      std::string sql = kToVersion6;
+      std::string sql = kToVersion7;
+      if (version <= 6) sql += kToVersion6;
       if (version <= 5) sql += std::string(kToVersion5) + kTextEventIndex;
       if (version == 4) sql += kToVersion4;
       ExecOnFile(Path(), sql);
@@ -355,6 +369,32 @@ TEST_F(SchemaUpgradeTest, VersionThreeLogIsUpgradedInPlace) {
   ASSERT_NO_FATAL_FAILURE(BuildOldLog(3));
   ExpectReadersRefusedUntilUpgraded(3);
   ExpectCurrentLogWithTheSameContent(3);
+}
+
+// Version 7's event index becomes run 1; lookups and the next passes go
+// on from it.
+TEST_F(SchemaUpgradeTest, VersionSevenLogIsUpgradedInPlace) {
+  ASSERT_NO_FATAL_FAILURE(BuildOldLog(7, 23));
+  const int64_t indexed = QueryInt(Path(), "SELECT count(*) FROM event_index");
+  ASSERT_GE(indexed, 20);
+  ExpectReadersRefusedUntilUpgraded(7);
+  auto store = OpenAndUpgrade(7);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index WHERE run = 1"),
+            indexed);
+  EXPECT_EQ(QueryInt(Path(), "SELECT entries FROM event_runs WHERE run = 1"),
+            indexed);
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  for (int n = 1; n <= 23; ++n) {
+    EXPECT_EQ(*reader->FindEvent("evt-" + std::to_string(n)),
+              std::optional<uint64_t>(n));
+    EXPECT_EQ(*store->FindEvent("evt-" + std::to_string(n)),
+              std::optional<uint64_t>(n));
+  }
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(24, 6), kT0 + 5000).ok());
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 2);
+  EXPECT_EQ(QueryInt(Path(), "SELECT max(run) FROM event_runs"), 2);
 }
 
 TEST_F(SchemaUpgradeTest, VersionSixLogIsUpgradedInPlace) {

@@ -30,7 +30,7 @@ using sqlite::ColumnString;
 using sqlite::FromSqlite;
 using sqlite::ScopedReset;
 
-constexpr int64_t kSchemaVersion = 7;
+constexpr int64_t kSchemaVersion = 8;
 
 // The versions a writer upgrades in place when it opens them.
 bool IsUpgradable(int64_t version) {
@@ -200,6 +200,20 @@ PROJECTION_LOG
 UPDATE meta SET value = 7 WHERE key = 'schema_version';
 )sql";
 
+// Version 7 kept event_index as one B-tree keyed (key, sequence): it becomes
+// run 1 of today's (event_runs.h), copied in its own order, so at the end
+// of the table and written once.
+constexpr char kUpgradeFrom7[] = R"sql(
+ALTER TABLE event_index RENAME TO event_index_v7;
+EVENT_RUNS
+INSERT INTO event_index(run, key, sequence)
+  SELECT 1, key, sequence FROM event_index_v7 ORDER BY key, sequence;
+INSERT INTO event_runs(run, entries)
+  SELECT 1, count(*) FROM event_index HAVING count(*) > 0;
+DROP TABLE event_index_v7;
+UPDATE meta SET value = 8 WHERE key = 'schema_version';
+)sql";
+
 // Run once, in one transaction, when the file is fresh.
 // STRICT makes SQLite refuse a value of the wrong type instead of silently
 // storing it, so every column holds what log_format.md says it holds.
@@ -229,7 +243,7 @@ CREATE TABLE projections(
   state BLOB NOT NULL
 ) STRICT, WITHOUT ROWID;
 PROJECTION_LOG
-INSERT INTO meta(key, value) VALUES ('schema_version', 7);
+INSERT INTO meta(key, value) VALUES ('schema_version', 8);
 RECORD_INDEX
 )sql";
 
@@ -242,6 +256,7 @@ std::string Expand(std::string sql) {
        {std::pair<std::string_view, std::string_view>{"RECORDS_COLUMNS",
                                                       kRecordsColumns},
         {"RECORD_INDEX", RecordIndex::kSchema},
+        {"EVENT_RUNS", EventRuns::kSchema},
         {"PROJECTION_LOG", ProjectionLog::kSchema},
         {"DISCLOSURES_COLUMNS", kDisclosuresColumns},
         {"DELIVERY_RUNS_COLUMNS", kDeliveryRunsColumns},
@@ -492,7 +507,7 @@ Status SqliteLogStore::CreateSchema(
   // The upgrade from version N, at N - 2.
   static constexpr const char* kUpgrades[] = {kUpgradeFrom2, kUpgradeFrom3,
                                               kUpgradeFrom4, kUpgradeFrom5,
-                                              kUpgradeFrom6};
+                                              kUpgradeFrom6, kUpgradeFrom7};
   static_assert(std::size(kUpgrades) == kSchemaVersion - 2);
   // IMMEDIATE so that two writers opening a fresh file cannot both create,
   // nor both upgrade.
@@ -789,8 +804,9 @@ Status SqliteLogStore::DeferredWorkLocked(DeferredScope scope) {
   // A failed pass is retried once the index's view of the file has been
   // reloaded (at the next Append); a failed fold changed nothing and is
   // retried when next asked.
-  if (only_due ? index_->Due() : index_->pending() > 0) {
-    const bool one_step = scope == DeferredScope::kOneStep;
+  const bool one_step = scope == DeferredScope::kOneStep;
+  const bool pass = only_due ? index_->Due() : index_->pending() > 0;
+  if (pass) {
     Status s = one_step ? index_->FlushSlice(head_cache_.sequence)
                         : index_->Flush(head_cache_.sequence);
     if (!s.ok()) {
@@ -798,6 +814,17 @@ Status SqliteLogStore::DeferredWorkLocked(DeferredScope scope) {
       return s;
     }
     if (one_step) return OkStatus();
+  }
+  // Merges keep pace with the passes: after each due pass, about as many
+  // entries as the pass's are rewritten at every tier; an idle step merges
+  // a slice. A failed merge step changed nothing and goes on next time.
+  if ((pass || !only_due) && index_->MergeDue()) {
+    if (one_step) return index_->MergeStep(index_->slice());
+    do {
+      if (Status s = index_->MergeStep(index_->MergeBudget()); !s.ok()) {
+        return s;
+      }
+    } while (scope == DeferredScope::kAll && index_->MergeDue());
   }
   const bool fold =
       only_due ? projections_->Due() : projections_->pending() > 0;

@@ -1,0 +1,315 @@
+// The event index's runs and their merges; see event_runs.h for why runs.
+#include "gateway/log/event_runs.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+#include "gateway/log/sqlite_util.h"
+
+namespace samverkan::gateway {
+
+using sqlite::ClampToInt64;
+using sqlite::FromSqlite;
+using sqlite::ScopedReset;
+
+// WITHOUT ROWID: the key is the B-tree key, so an entry is stored once, 16
+// bytes of key and sequence plus a small run id. event_runs lists every run
+// with entries in event_index, so a lookup knows where to probe; a merge's
+// sources name its target, so that a merge cut short goes on.
+const char EventRuns::kSchema[] = R"sql(
+CREATE TABLE event_index(
+  run INTEGER NOT NULL,
+  key INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  PRIMARY KEY(run, key, sequence)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE event_runs(
+  run INTEGER PRIMARY KEY,
+  entries INTEGER NOT NULL,
+  merging_into INTEGER
+) STRICT;
+)sql";
+
+namespace {
+
+constexpr char kInsert[] =
+    "INSERT OR IGNORE INTO event_index(run, key, sequence) VALUES (?1, ?2, ?3)";
+constexpr char kAddEntries[] =
+    "INSERT INTO event_runs(run, entries) VALUES (?1, ?2) "
+    "ON CONFLICT(run) DO UPDATE SET entries = entries + excluded.entries";
+// A run's smallest entries: a merge deletes what it has moved, so what is
+// left of a source always starts at its first leaf.
+constexpr char kReadRun[] =
+    "SELECT key, sequence FROM event_index WHERE run = ?1 "
+    "ORDER BY key, sequence LIMIT ?2";
+constexpr char kDeleteThrough[] =
+    "DELETE FROM event_index WHERE run = ?1 AND (key, sequence) <= (?2, ?3)";
+constexpr char kSetMergingInto[] =
+    "UPDATE event_runs SET merging_into = ?2 WHERE run = ?1";
+constexpr char kDropRun[] = "DELETE FROM event_runs WHERE run = ?1";
+constexpr char kLoad[] =
+    "SELECT run, entries, merging_into FROM event_runs ORDER BY run";
+constexpr char kLastRun[] = "SELECT coalesce(max(run), 0) FROM event_index";
+// Entries a merge reads per chunk, from all its sources together: a few
+// hundred KiB in memory at a time.
+constexpr size_t kChunk = 16384;
+
+// Steps `stmt` (bound, expecting no rows) and resets it.
+Status Run(sqlite3* db, sqlite3_stmt* stmt, int rc, const char* what) {
+  ScopedReset reset(stmt);
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  return rc == SQLITE_DONE ? OkStatus() : FromSqlite(db, rc, what);
+}
+
+}  // namespace
+
+// What one MergeStep changed, applied to memory only once it committed.
+struct EventRuns::Step {
+  uint64_t target = 0;
+  std::vector<uint64_t> sources;  // those left, in run order
+  std::map<uint64_t, int64_t> added;
+  std::vector<uint64_t> dropped;
+};
+
+int EventRuns::Tier(uint64_t entries, uint64_t unit) {
+  int tier = 0;
+  uint64_t bound = std::max<uint64_t>(unit, 1) * kFanout;
+  while (entries >= bound) {
+    ++tier;
+    if (bound > std::numeric_limits<uint64_t>::max() / kFanout) break;
+    bound *= kFanout;
+  }
+  return tier;
+}
+
+std::vector<uint64_t> EventRuns::PickMerge(const RunSizes& runs,
+                                           uint64_t unit) {
+  std::map<int, std::vector<uint64_t>> tiers;
+  for (const auto& [run, entries] : runs) {
+    tiers[Tier(entries, unit)].push_back(run);
+  }
+  for (auto& [tier, members] : tiers) {
+    if (members.size() >= kFanout) return std::move(members);
+  }
+  return {};
+}
+
+EventRuns::EventRuns(sqlite3* db, uint64_t unit)
+    : db_(db), unit_(std::max<uint64_t>(unit, 1)) {}
+
+EventRuns::~EventRuns() = default;
+
+Status EventRuns::Prepare() {
+  const std::pair<const char*, sqlite::Statement*> statements[] = {
+      {kInsert, &insert_},
+      {kAddEntries, &add_entries_},
+      {kReadRun, &read_run_},
+      {kDeleteThrough, &delete_through_},
+      {kSetMergingInto, &set_merging_into_},
+      {kDropRun, &drop_run_},
+  };
+  for (const auto& [sql, stmt] : statements) {
+    if (Status s = sqlite::Prepare(db_, sql, stmt); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
+Status EventRuns::Load() {
+  sqlite::Statement stmt;
+  if (Status s = sqlite::Prepare(db_, kLoad, &stmt); !s.ok()) return s;
+  RunSizes runs;
+  uint64_t target = 0;
+  std::vector<uint64_t> sources;
+  int rc;
+  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    const auto run = static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 0));
+    runs[run] = static_cast<uint64_t>(
+        std::max<int64_t>(0, sqlite3_column_int64(stmt.get(), 1)));
+    if (sqlite3_column_type(stmt.get(), 2) != SQLITE_NULL) {
+      target = static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 2));
+      sources.push_back(run);
+    }
+  }
+  if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "reading event_runs");
+  if (Status s = sqlite::Prepare(db_, kLastRun, &stmt); !s.ok()) return s;
+  rc = sqlite3_step(stmt.get());
+  if (rc != SQLITE_ROW) return FromSqlite(db_, rc, "reading the last run");
+  // Every run with entries is listed; the index is asked too so that an id
+  // is never given twice even if it were not.
+  uint64_t last = static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 0));
+  if (!runs.empty()) last = std::max(last, runs.rbegin()->first);
+  runs_ = std::move(runs);
+  target_ = target;
+  sources_ = std::move(sources);
+  next_run_ = last + 1;
+  return OkStatus();
+}
+
+Status EventRuns::Append(uint64_t run, std::span<const Entry> entries) {
+  int64_t added = 0;
+  Status s = sqlite::InTransaction(db_, [&]() -> Status {
+    if (Status inserted = Insert(run, entries, &added); !inserted.ok()) {
+      return inserted;
+    }
+    return AddEntries(run, added);
+  });
+  if (s.ok()) runs_[run] += static_cast<uint64_t>(added);
+  return s;
+}
+
+bool EventRuns::MergeDue() const {
+  return target_ != 0 || !PickMerge(runs_, unit_).empty();
+}
+
+size_t EventRuns::MergeBudget() const {
+  int top = 0;
+  for (const auto& [run, entries] : runs_) {
+    top = std::max(top, Tier(entries, unit_));
+  }
+  // Twice the pace, so that a merge started behind (a tier filled while
+  // another merge was under way) catches up.
+  return 2 * static_cast<size_t>(unit_) * static_cast<size_t>(top + 1);
+}
+
+Status EventRuns::MergeStep(size_t max_entries) {
+  if (!MergeDue()) return OkStatus();
+  Step step;
+  step.target = target_;
+  step.sources = sources_;
+  Status s = sqlite::InTransaction(db_, [&]() -> Status {
+    if (step.target == 0) {
+      if (Status started = StartMerge(&step); !started.ok()) return started;
+    }
+    for (size_t moved = 0; !step.sources.empty() && moved < max_entries;) {
+      Status chunk =
+          MoveChunk(std::min(kChunk, max_entries - moved), &step, &moved);
+      if (!chunk.ok()) return chunk;
+    }
+    return OkStatus();
+  });
+  if (s.ok()) Apply(step);
+  return s;
+}
+
+Status EventRuns::StartMerge(Step* step) {
+  std::vector<uint64_t> sources = PickMerge(runs_, unit_);
+  if (sources.empty()) return OkStatus();
+  const uint64_t target = next_run_;
+  if (Status s = AddEntries(target, 0); !s.ok()) return s;
+  for (uint64_t source : sources) {
+    sqlite3_stmt* mark = set_merging_into_.get();
+    int rc = sqlite3_bind_int64(mark, 1, ClampToInt64(source));
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(mark, 2, ClampToInt64(target));
+    if (Status s = Run(db_, mark, rc, "starting a merge"); !s.ok()) return s;
+  }
+  step->target = target;
+  step->sources = std::move(sources);
+  return OkStatus();
+}
+
+Status EventRuns::MoveChunk(size_t max_entries, Step* step, size_t* moved) {
+  const size_t per_source =
+      std::max<size_t>(1, max_entries / step->sources.size());
+  std::vector<std::vector<Entry>> fetched(step->sources.size());
+  // The smallest last entry of a source that may hold more: entries past it
+  // could still have smaller ones behind them in that source.
+  std::optional<Entry> bound;
+  for (size_t i = 0; i < step->sources.size(); ++i) {
+    sqlite3_stmt* read = read_run_.get();
+    ScopedReset reset(read);
+    int rc = sqlite3_bind_int64(read, 1, ClampToInt64(step->sources[i]));
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_bind_int64(read, 2, ClampToInt64(per_source));
+    }
+    while (rc == SQLITE_OK && (rc = sqlite3_step(read)) == SQLITE_ROW) {
+      fetched[i].emplace_back(
+          sqlite3_column_int64(read, 0),
+          static_cast<uint64_t>(sqlite3_column_int64(read, 1)));
+      rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "reading a run");
+    if (fetched[i].size() == per_source &&
+        (!bound.has_value() || fetched[i].back() < *bound)) {
+      bound = fetched[i].back();
+    }
+  }
+  std::vector<Entry> moving;
+  std::vector<uint64_t> left;
+  for (size_t i = 0; i < step->sources.size(); ++i) {
+    const uint64_t source = step->sources[i];
+    auto end = bound.has_value() ? std::upper_bound(fetched[i].begin(),
+                                                    fetched[i].end(), *bound)
+                                 : fetched[i].end();
+    const auto taken = static_cast<int64_t>(end - fetched[i].begin());
+    moving.insert(moving.end(), fetched[i].begin(), end);
+    // A source that gave less than asked, all of it moving, is empty.
+    if (fetched[i].size() < per_source && end == fetched[i].end()) {
+      sqlite3_stmt* drop = drop_run_.get();
+      int rc = sqlite3_bind_int64(drop, 1, ClampToInt64(source));
+      if (Status s = Run(db_, drop, rc, "merging runs"); !s.ok()) return s;
+      step->dropped.push_back(source);
+    } else {
+      left.push_back(source);
+      // Sources still merging keep their count up to date, for the tiers
+      // of the next merges and for whoever reads event_runs.
+      if (Status s = AddEntries(source, -taken); !s.ok()) return s;
+      step->added[source] -= taken;
+    }
+    if (taken == 0) continue;
+    const Entry& last = *(end - 1);
+    sqlite3_stmt* del = delete_through_.get();
+    int rc = sqlite3_bind_int64(del, 1, ClampToInt64(source));
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(del, 2, last.first);
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_bind_int64(del, 3, ClampToInt64(last.second));
+    }
+    if (Status s = Run(db_, del, rc, "merging runs"); !s.ok()) return s;
+  }
+  std::sort(moving.begin(), moving.end());
+  int64_t inserted = 0;
+  if (Status s = Insert(step->target, moving, &inserted); !s.ok()) return s;
+  if (Status s = AddEntries(step->target, inserted); !s.ok()) return s;
+  step->added[step->target] += inserted;
+  step->sources = std::move(left);
+  *moved += moving.size();
+  return OkStatus();
+}
+
+Status EventRuns::Insert(uint64_t run, std::span<const Entry> entries,
+                         int64_t* inserted) {
+  sqlite3_stmt* stmt = insert_.get();
+  for (const auto& [key, sequence] : entries) {
+    ScopedReset reset(stmt);
+    int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(run));
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, key);
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_bind_int64(stmt, 3, ClampToInt64(sequence));
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "indexing event ids");
+    *inserted += sqlite3_changes(db_);
+  }
+  return OkStatus();
+}
+
+Status EventRuns::AddEntries(uint64_t run, int64_t entries) {
+  sqlite3_stmt* stmt = add_entries_.get();
+  int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(run));
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, entries);
+  return Run(db_, stmt, rc, "counting a run's entries");
+}
+
+void EventRuns::Apply(const Step& step) {
+  if (step.target == 0) return;
+  if (target_ == 0) next_run_ = std::max(next_run_, step.target + 1);
+  for (const auto& [run, added] : step.added) {
+    const int64_t now = static_cast<int64_t>(runs_[run]) + added;
+    runs_[run] = static_cast<uint64_t>(std::max<int64_t>(0, now));
+  }
+  for (uint64_t run : step.dropped) runs_.erase(run);
+  target_ = step.sources.empty() ? 0 : step.target;
+  sources_ = step.sources;
+}
+
+}  // namespace samverkan::gateway

@@ -1,0 +1,114 @@
+// The event index as sorted runs, merged a bounded step at a time.
+//
+// Event keys are hashes, so a pass inserting them into one B-tree dirties a
+// leaf page per key once the index has more leaves than a pass has keys:
+// about 20 µs a record on a 10M-record log, and a pass a second long
+// (docs/BENCHMARKS.md, "The event index at scale"). Instead each pass
+// appends its keys, sorted, as a run of its own: rows keyed (run, key,
+// sequence) with a run id larger than any before, so the run's pages are
+// new and written once, in order. Runs of a tier (about kFanout^t passes'
+// worth) are merged, kFanout at a time, into one new run; each merge step
+// moves the sources' smallest entries into the target and deletes them
+// from the sources in one transaction, so every entry is in exactly one
+// run at every commit, a merge cut short goes on from where it stopped,
+// and each key is rewritten about log_kFanout(records / unit) times in its
+// life. A lookup probes every run listed in event_runs; the runs stay few
+// (under kFanout a tier), and the event key filter spares nearly every
+// lookup the probes. See log_format.md.
+#ifndef SAMVERKAN_GATEWAY_LOG_EVENT_RUNS_H_
+#define SAMVERKAN_GATEWAY_LOG_EVENT_RUNS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "gateway/log/sqlite_statement.h"
+
+struct sqlite3;
+
+namespace samverkan::gateway {
+
+class EventRuns {
+ public:
+  // (key, sequence), in that order.
+  using Entry = std::pair<int64_t, uint64_t>;
+  // Run id -> the entries it holds.
+  using RunSizes = std::map<uint64_t, uint64_t>;
+
+  static constexpr size_t kFanout = 4;
+  // The two tables, part of RecordIndex::kSchema.
+  static const char kSchema[];
+
+  // A run's tier: 0 below unit * kFanout entries, t when it holds about
+  // unit * kFanout^t.
+  static int Tier(uint64_t entries, uint64_t unit);
+  // The runs the next merge takes: every run of the lowest tier that has
+  // kFanout or more, or none.
+  static std::vector<uint64_t> PickMerge(const RunSizes& runs, uint64_t unit);
+
+  // `db` is the writer's connection; not owned, it must outlive this object.
+  // `unit` is the entries of a pass (the index lag): tiers count from it.
+  EventRuns(sqlite3* db, uint64_t unit);
+  EventRuns(const EventRuns&) = delete;
+  EventRuns& operator=(const EventRuns&) = delete;
+  ~EventRuns();
+
+  Status Prepare();
+  // Reads event_runs: the runs, and the merge under way if any.
+  Status Load();
+
+  // A run id larger than every run's, for a pass to append to.
+  uint64_t NewRun() { return next_run_++; }
+  // In a transaction of its own: appends `entries`, in key order, to
+  // `run`. Entries already there are left as they are (OR IGNORE: a pass
+  // cut short is done again). On error nothing changed.
+  Status Append(uint64_t run, std::span<const Entry> entries);
+
+  // Whether a merge is under way or some tier is full.
+  bool MergeDue() const;
+  // In a transaction of its own: goes on with the merge under way, or
+  // starts the one PickMerge names, and moves up to about `max_entries`
+  // into its target. Nothing when no merge is due. On error nothing
+  // changed.
+  Status MergeStep(size_t max_entries);
+  // What the writer merges after each pass so that merging keeps pace with
+  // passes: each pass's entries are rewritten once per tier above them.
+  size_t MergeBudget() const;
+
+  const RunSizes& runs() const { return runs_; }
+  uint64_t merging_into() const { return target_; }
+
+ private:
+  struct Step;
+  Status StartMerge(Step* step);
+  // Moves the sources' smallest entries, about max_entries of them, into
+  // the target; adds how many to *moved.
+  Status MoveChunk(size_t max_entries, Step* step, size_t* moved);
+  // Inserts OR IGNORE, adding to *inserted the entries that were new.
+  Status Insert(uint64_t run, std::span<const Entry> entries,
+                int64_t* inserted);
+  Status AddEntries(uint64_t run, int64_t entries);
+  void Apply(const Step& step);
+
+  sqlite3* const db_;
+  const uint64_t unit_;
+  sqlite::Statement insert_;
+  sqlite::Statement add_entries_;
+  sqlite::Statement read_run_;
+  sqlite::Statement delete_through_;
+  sqlite::Statement set_merging_into_;
+  sqlite::Statement drop_run_;
+  RunSizes runs_;
+  uint64_t next_run_ = 1;
+  // The merge under way: its target, 0 when none, and its sources.
+  uint64_t target_ = 0;
+  std::vector<uint64_t> sources_;
+};
+
+}  // namespace samverkan::gateway
+
+#endif  // SAMVERKAN_GATEWAY_LOG_EVENT_RUNS_H_
