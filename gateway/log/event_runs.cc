@@ -66,8 +66,12 @@ Status Run(sqlite3* db, sqlite3_stmt* stmt, int rc, const char* what) {
 
 // What one MergeStep changed, applied to memory only once it committed.
 struct EventRuns::Step {
+  // A merge this step started, 0 if none, and its sources.
+  uint64_t started = 0;
+  std::vector<uint64_t> started_sources;
+  // The merge this step moved entries of, and its sources left.
   uint64_t target = 0;
-  std::vector<uint64_t> sources;  // those left, in run order
+  std::vector<uint64_t> sources;
   std::map<uint64_t, int64_t> added;
   std::vector<uint64_t> dropped;
 };
@@ -119,16 +123,15 @@ Status EventRuns::Load() {
   sqlite::Statement stmt;
   if (Status s = sqlite::Prepare(db_, kLoad, &stmt); !s.ok()) return s;
   RunSizes runs;
-  uint64_t target = 0;
-  std::vector<uint64_t> sources;
+  std::map<uint64_t, std::vector<uint64_t>> merges;
   int rc;
   while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
     const auto run = static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 0));
     runs[run] = static_cast<uint64_t>(
         std::max<int64_t>(0, sqlite3_column_int64(stmt.get(), 1)));
     if (sqlite3_column_type(stmt.get(), 2) != SQLITE_NULL) {
-      target = static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 2));
-      sources.push_back(run);
+      merges[static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 2))]
+          .push_back(run);
     }
   }
   if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "reading event_runs");
@@ -140,8 +143,7 @@ Status EventRuns::Load() {
   uint64_t last = static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 0));
   if (!runs.empty()) last = std::max(last, runs.rbegin()->first);
   runs_ = std::move(runs);
-  target_ = target;
-  sources_ = std::move(sources);
+  merges_ = std::move(merges);
   next_run_ = last + 1;
   return OkStatus();
 }
@@ -158,29 +160,55 @@ Status EventRuns::Append(uint64_t run, std::span<const Entry> entries) {
   return s;
 }
 
-bool EventRuns::MergeDue() const {
-  return target_ != 0 || !PickMerge(runs_, unit_).empty();
+EventRuns::RunSizes EventRuns::IdleRuns() const {
+  RunSizes idle = runs_;
+  for (const auto& [target, sources] : merges_) {
+    idle.erase(target);
+    for (uint64_t source : sources) idle.erase(source);
+  }
+  return idle;
 }
 
-size_t EventRuns::MergeBudget() const {
+uint64_t EventRuns::SmallestMerge(const Merges& merges) const {
+  uint64_t smallest = 0;
+  uint64_t fewest = std::numeric_limits<uint64_t>::max();
+  for (const auto& [target, sources] : merges) {
+    auto size = [this](uint64_t run) {
+      auto it = runs_.find(run);
+      return it == runs_.end() ? 0 : it->second;
+    };
+    uint64_t entries = size(target);
+    for (uint64_t source : sources) entries += size(source);
+    if (entries < fewest) {
+      fewest = entries;
+      smallest = target;
+    }
+  }
+  return smallest;
+}
+
+bool EventRuns::MergeDue() const {
+  return !merges_.empty() || !PickMerge(IdleRuns(), unit_).empty();
+}
+
+size_t EventRuns::MergePace() const {
   int top = 0;
   for (const auto& [run, entries] : runs_) {
     top = std::max(top, Tier(entries, unit_));
   }
-  // Twice the pace, so that a merge started behind (a tier filled while
-  // another merge was under way) catches up.
-  return 2 * static_cast<size_t>(unit_) * static_cast<size_t>(top + 1);
+  return static_cast<size_t>(top) + 2;
 }
 
 Status EventRuns::MergeStep(size_t max_entries) {
   if (!MergeDue()) return OkStatus();
   Step step;
-  step.target = target_;
-  step.sources = sources_;
   Status s = sqlite::InTransaction(db_, [&]() -> Status {
-    if (step.target == 0) {
-      if (Status started = StartMerge(&step); !started.ok()) return started;
-    }
+    if (Status started = StartMerge(&step); !started.ok()) return started;
+    Merges merges = merges_;
+    if (step.started != 0) merges[step.started] = step.started_sources;
+    step.target = SmallestMerge(merges);
+    if (step.target == 0) return OkStatus();
+    step.sources = merges[step.target];
     for (size_t moved = 0; !step.sources.empty() && moved < max_entries;) {
       Status chunk =
           MoveChunk(std::min(kChunk, max_entries - moved), &step, &moved);
@@ -193,7 +221,7 @@ Status EventRuns::MergeStep(size_t max_entries) {
 }
 
 Status EventRuns::StartMerge(Step* step) {
-  std::vector<uint64_t> sources = PickMerge(runs_, unit_);
+  std::vector<uint64_t> sources = PickMerge(IdleRuns(), unit_);
   if (sources.empty()) return OkStatus();
   const uint64_t target = next_run_;
   if (Status s = AddEntries(target, 0); !s.ok()) return s;
@@ -203,8 +231,8 @@ Status EventRuns::StartMerge(Step* step) {
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(mark, 2, ClampToInt64(target));
     if (Status s = Run(db_, mark, rc, "starting a merge"); !s.ok()) return s;
   }
-  step->target = target;
-  step->sources = std::move(sources);
+  step->started = target;
+  step->started_sources = std::move(sources);
   return OkStatus();
 }
 
@@ -301,15 +329,21 @@ Status EventRuns::AddEntries(uint64_t run, int64_t entries) {
 }
 
 void EventRuns::Apply(const Step& step) {
+  if (step.started != 0) {
+    next_run_ = std::max(next_run_, step.started + 1);
+    merges_[step.started] = step.started_sources;
+  }
   if (step.target == 0) return;
-  if (target_ == 0) next_run_ = std::max(next_run_, step.target + 1);
   for (const auto& [run, added] : step.added) {
     const int64_t now = static_cast<int64_t>(runs_[run]) + added;
     runs_[run] = static_cast<uint64_t>(std::max<int64_t>(0, now));
   }
   for (uint64_t run : step.dropped) runs_.erase(run);
-  target_ = step.sources.empty() ? 0 : step.target;
-  sources_ = step.sources;
+  if (step.sources.empty()) {
+    merges_.erase(step.target);
+  } else {
+    merges_[step.target] = step.sources;
+  }
 }
 
 }  // namespace samverkan::gateway

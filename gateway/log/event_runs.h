@@ -7,14 +7,16 @@
 // appends its keys, sorted, as a run of its own: rows keyed (run, key,
 // sequence) with a run id larger than any before, so the run's pages are
 // new and written once, in order. Runs of a tier (about kFanout^t passes'
-// worth) are merged, kFanout at a time, into one new run; each merge step
-// moves the sources' smallest entries into the target and deletes them
-// from the sources in one transaction, so every entry is in exactly one
-// run at every commit, a merge cut short goes on from where it stopped,
-// and each key is rewritten about log_kFanout(records / unit) times in its
-// life. A lookup probes every run listed in event_runs; the runs stay few
-// (under kFanout a tier), and the event key filter spares nearly every
-// lookup the probes. See log_format.md.
+// worth) are merged, kFanout or more at a time, into one new run; each
+// merge step moves the sources' smallest entries into the target and
+// deletes them from the sources in one transaction, so every entry is in
+// exactly one run at every commit, a merge cut short goes on from where it
+// stopped, and each key is rewritten about log_kFanout(records / unit)
+// times in its life. Merges of different tiers may be under way at once;
+// the smallest goes first, so that a long merge of large runs does not
+// leave small ones piling up. A lookup probes every run listed in
+// event_runs; the runs stay few (under kFanout a tier), and the event key
+// filter spares nearly every lookup the probes. See log_format.md.
 #ifndef SAMVERKAN_GATEWAY_LOG_EVENT_RUNS_H_
 #define SAMVERKAN_GATEWAY_LOG_EVENT_RUNS_H_
 
@@ -38,8 +40,10 @@ class EventRuns {
   using Entry = std::pair<int64_t, uint64_t>;
   // Run id -> the entries it holds.
   using RunSizes = std::map<uint64_t, uint64_t>;
+  // A merge's target -> its sources not yet emptied.
+  using Merges = std::map<uint64_t, std::vector<uint64_t>>;
 
-  static constexpr size_t kFanout = 4;
+  static constexpr size_t kFanout = 8;
   // The two tables, part of RecordIndex::kSchema.
   static const char kSchema[];
 
@@ -58,7 +62,7 @@ class EventRuns {
   ~EventRuns();
 
   Status Prepare();
-  // Reads event_runs: the runs, and the merge under way if any.
+  // Reads event_runs: the runs, and the merges under way.
   Status Load();
 
   // A run id larger than every run's, for a pass to append to.
@@ -70,20 +74,25 @@ class EventRuns {
 
   // Whether a merge is under way or some tier is full.
   bool MergeDue() const;
-  // In a transaction of its own: goes on with the merge under way, or
-  // starts the one PickMerge names, and moves up to about `max_entries`
-  // into its target. Nothing when no merge is due. On error nothing
-  // changed.
+  // In a transaction of its own: starts the merge PickMerge names among the
+  // runs no merge holds, if any, then moves up to about `max_entries` into
+  // the target of the smallest merge under way. Nothing when no merge is
+  // due. On error nothing changed.
   Status MergeStep(size_t max_entries);
-  // What the writer merges after each pass so that merging keeps pace with
-  // passes: each pass's entries are rewritten once per tier above them.
-  size_t MergeBudget() const;
+  // The entries to merge per record appended for merging to keep pace with
+  // the passes: each record's entry is rewritten once per tier it climbs,
+  // and one more gives the merges slack to catch up.
+  size_t MergePace() const;
 
   const RunSizes& runs() const { return runs_; }
-  uint64_t merging_into() const { return target_; }
+  const Merges& merges() const { return merges_; }
 
  private:
   struct Step;
+  // The runs no merge holds, as a source or as the target.
+  RunSizes IdleRuns() const;
+  // The merge of `merges` with the fewest entries; 0 when there is none.
+  uint64_t SmallestMerge(const Merges& merges) const;
   Status StartMerge(Step* step);
   // Moves the sources' smallest entries, about max_entries of them, into
   // the target; adds how many to *moved.
@@ -104,9 +113,7 @@ class EventRuns {
   sqlite::Statement drop_run_;
   RunSizes runs_;
   uint64_t next_run_ = 1;
-  // The merge under way: its target, 0 when none, and its sources.
-  uint64_t target_ = 0;
-  std::vector<uint64_t> sources_;
+  Merges merges_;
 };
 
 }  // namespace samverkan::gateway

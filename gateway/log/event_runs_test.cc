@@ -24,6 +24,8 @@ using testing::TempDir;
 
 constexpr uint64_t kUnit = 100;
 
+static_assert(EventRuns::kFanout == 8, "the rows below are for a fanout of 8");
+
 TEST(EventRunsTest, TierCountsFromTheUnit) {
   const struct {
     uint64_t entries;
@@ -32,17 +34,30 @@ TEST(EventRunsTest, TierCountsFromTheUnit) {
       {0, 0},
       {1, 0},
       {kUnit, 0},
-      {kUnit * 4 - 1, 0},
-      {kUnit * 4, 1},
-      {kUnit * 16 - 1, 1},
-      {kUnit * 16, 2},
-      {kUnit * 64, 3},
-      {~uint64_t{0}, 28},  // no overflow at the top
+      {kUnit * 8 - 1, 0},
+      {kUnit * 8, 1},
+      {kUnit * 64 - 1, 1},
+      {kUnit * 64, 2},
+      {kUnit * 512, 3},
+      {~uint64_t{0}, 19},  // no overflow at the top
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.entries);
     EXPECT_EQ(EventRuns::Tier(row.entries, kUnit), row.tier);
   }
+}
+
+// `count` runs of `entries` each, numbered from `first`, added to `runs`.
+EventRuns::RunSizes With(EventRuns::RunSizes runs, uint64_t first, int count,
+                         uint64_t entries) {
+  for (int i = 0; i < count; ++i) runs[first + i] = entries;
+  return runs;
+}
+
+std::vector<uint64_t> Ids(uint64_t first, int count) {
+  std::vector<uint64_t> out;
+  for (int i = 0; i < count; ++i) out.push_back(first + i);
+  return out;
 }
 
 TEST(EventRunsTest, PickMergeTakesTheLowestFullTier) {
@@ -52,22 +67,18 @@ TEST(EventRunsTest, PickMergeTakesTheLowestFullTier) {
     std::vector<uint64_t> picked;
   } rows[] = {
       {"no runs, no merge", {}, {}},
-      {"three of a tier wait", {{1, 100}, {2, 90}, {3, 100}}, {}},
-      {"four of a tier merge",
-       {{1, 100}, {2, 90}, {3, 100}, {4, 7}},
-       {1, 2, 3, 4}},
-      {"more than four of a tier merge together",
-       {{1, 100}, {2, 100}, {3, 100}, {4, 100}, {5, 3}},
-       {1, 2, 3, 4, 5}},
-      {"tiers do not mix: three and three wait",
-       {{1, 400}, {2, 400}, {3, 400}, {4, 100}, {5, 100}, {6, 100}},
+      {"seven of a tier wait", With({}, 1, 7, 100), {}},
+      {"eight of a tier merge, whatever their sizes within it",
+       With(With({}, 1, 7, 100), 8, 1, 3), Ids(1, 8)},
+      {"more than eight of a tier merge together", With({}, 1, 9, 100),
+       Ids(1, 9)},
+      {"tiers do not mix: seven and seven wait",
+       With(With({}, 1, 7, 800), 8, 7, 100),
        {}},
       {"a full tier merges while a lower one waits",
-       {{1, 400}, {2, 500}, {3, 1599}, {4, 400}, {5, 100}},
-       {1, 2, 3, 4}},
-      {"the lowest full tier goes first",
-       {{1, 400}, {2, 400}, {3, 400}, {4, 400}, {5, 1}, {6, 1}, {7, 1}, {8, 1}},
-       {5, 6, 7, 8}},
+       With(With({}, 1, 8, 6399), 9, 3, 100), Ids(1, 8)},
+      {"the lowest full tier goes first", With(With({}, 1, 8, 800), 9, 8, 1),
+       Ids(9, 8)},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.rule);
@@ -146,11 +157,11 @@ class EventRunsFileTest : public ::testing::Test {
     }
   }
 
-  // Appends four passes of kUnit entries each as their own runs.
-  std::vector<Entry> FourPasses() {
+  // Appends kFanout passes of `size` entries each as their own runs.
+  std::vector<Entry> FullTier(uint64_t size = kUnit, uint64_t first = 1) {
     std::vector<Entry> all;
-    for (int pass = 0; pass < 4; ++pass) {
-      const std::vector<Entry> entries = Entries(pass * kUnit + 1, kUnit);
+    for (size_t pass = 0; pass < EventRuns::kFanout; ++pass) {
+      const std::vector<Entry> entries = Entries(first + pass * size, size);
       EXPECT_TRUE(runs_->Append(runs_->NewRun(), entries).ok());
       all.insert(all.end(), entries.begin(), entries.end());
     }
@@ -183,7 +194,7 @@ TEST_F(EventRunsFileTest, PassesAppendRunsOfTheirOwn) {
 // Small steps, so that the merge spans many commits: after each one every
 // entry is in exactly one run.
 TEST_F(EventRunsFileTest, MergeStepsMoveEntriesWithoutLosingOrRepeating) {
-  const std::vector<Entry> all = FourPasses();
+  const std::vector<Entry> all = FullTier();
   ASSERT_TRUE(runs_->MergeDue());
   int steps = 0;
   while (runs_->MergeDue() && steps < 1000) {
@@ -192,29 +203,27 @@ TEST_F(EventRunsFileTest, MergeStepsMoveEntriesWithoutLosingOrRepeating) {
     ASSERT_NO_FATAL_FAILURE(ExpectEveryEntryOnce(all));
   }
   EXPECT_GE(steps, static_cast<int>(all.size() / 30));
-  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{5, all.size()}}));
-  EXPECT_EQ(runs_->merging_into(), 0u);
-  // The target is in key order, as a pass's run is.
-  EXPECT_EQ(Query("SELECT count(*) FROM event_index WHERE run = 5"),
-            static_cast<int64_t>(all.size()));
+  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{9, all.size()}}));
+  EXPECT_TRUE(runs_->merges().empty());
   // The next pass's run comes after the merge's.
-  EXPECT_EQ(runs_->NewRun(), 6u);
+  EXPECT_EQ(runs_->NewRun(), 10u);
 }
 
 TEST_F(EventRunsFileTest, MergeCutShortGoesOnAfterAReopen) {
-  const std::vector<Entry> all = FourPasses();
+  const std::vector<Entry> all = FullTier();
   ASSERT_TRUE(runs_->MergeStep(50).ok());
   ASSERT_TRUE(runs_->MergeStep(50).ok());
-  EXPECT_EQ(runs_->merging_into(), 5u);
+  const EventRuns::Merges under_way = {{9, Ids(1, 8)}};
+  EXPECT_EQ(runs_->merges(), under_way);
   Reopen();
-  EXPECT_EQ(runs_->merging_into(), 5u);
+  EXPECT_EQ(runs_->merges(), under_way);
   EXPECT_TRUE(runs_->MergeDue());
   ASSERT_NO_FATAL_FAILURE(ExpectEveryEntryOnce(all));
   // A pass arriving mid-merge gets a run after the merge's target.
   const std::vector<Entry> late = Entries(10000, 5);
   ASSERT_TRUE(runs_->Append(runs_->NewRun(), late).ok());
   while (runs_->MergeDue()) ASSERT_TRUE(runs_->MergeStep(1000).ok());
-  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{5, all.size()}, {6, 5}}));
+  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{9, all.size()}, {10, 5}}));
   std::vector<Entry> with_late = all;
   with_late.insert(with_late.end(), late.begin(), late.end());
   ExpectEveryEntryOnce(with_late);
@@ -227,17 +236,45 @@ TEST_F(EventRunsFileTest, MergeKeepsOneOfAnEntryInTwoRuns) {
   ASSERT_TRUE(
       runs_->Append(runs_->NewRun(), std::span(entries).first(25)).ok());
   ASSERT_TRUE(runs_->Append(runs_->NewRun(), entries).ok());
-  ASSERT_TRUE(runs_->Append(runs_->NewRun(), Entries(100, 3)).ok());
-  const std::vector<Entry> last = Entries(200, 3);
-  ASSERT_TRUE(runs_->Append(runs_->NewRun(), last).ok());
+  for (int run = 0; run < 6; ++run) {
+    ASSERT_TRUE(runs_->Append(runs_->NewRun(), Entries(100 + run, 1)).ok());
+  }
   while (runs_->MergeDue()) ASSERT_TRUE(runs_->MergeStep(7).ok());
   EXPECT_EQ(Query("SELECT count(*) FROM event_index"), 46);
-  EXPECT_EQ(Query("SELECT count(*) FROM event_index WHERE run = 5"), 46);
-  EXPECT_EQ(Query("SELECT entries FROM event_runs WHERE run = 5"), 46);
+  EXPECT_EQ(Query("SELECT count(*) FROM event_index WHERE run = 9"), 46);
+  EXPECT_EQ(Query("SELECT entries FROM event_runs WHERE run = 9"), 46);
+}
+
+// A tier of small runs filling while large ones merge is merged first,
+// alongside; both merges survive a reopen.
+TEST_F(EventRunsFileTest, SmallestMergeGoesFirst) {
+  std::vector<Entry> all = FullTier(kUnit * 8);  // runs 1-8, tier 1
+  ASSERT_TRUE(runs_->MergeStep(100).ok());
+  ASSERT_EQ(runs_->merges().size(), 1u);
+  const std::vector<Entry> small = FullTier(10, 100000);  // runs 10-17
+  all.insert(all.end(), small.begin(), small.end());
+  ASSERT_TRUE(runs_->MergeStep(20).ok());
+  EXPECT_EQ(runs_->merges(),
+            (EventRuns::Merges{{9, Ids(1, 8)}, {18, Ids(10, 8)}}));
+  Reopen();
+  EXPECT_EQ(runs_->merges(),
+            (EventRuns::Merges{{9, Ids(1, 8)}, {18, Ids(10, 8)}}));
+  ASSERT_NO_FATAL_FAILURE(ExpectEveryEntryOnce(all));
+  for (int step = 0; step < 10 && runs_->merges().size() == 2; ++step) {
+    ASSERT_TRUE(runs_->MergeStep(20).ok());
+  }
+  // The small merge (80 entries) is done; the large one (6,400) has moved
+  // only its first 100.
+  EXPECT_EQ(runs_->merges().size(), 1u);
+  EXPECT_EQ(runs_->merges().count(9), 1u);
+  EXPECT_EQ(runs_->runs().at(18), 80u);
+  EXPECT_EQ(runs_->runs().at(9), 100u);
+  while (runs_->MergeDue()) ASSERT_TRUE(runs_->MergeStep(1000).ok());
+  ExpectEveryEntryOnce(all);
 }
 
 TEST_F(EventRunsFileTest, FailedStepChangesNothing) {
-  const std::vector<Entry> all = FourPasses();
+  const std::vector<Entry> all = FullTier();
   ASSERT_TRUE(runs_->MergeStep(50).ok());
   ASSERT_TRUE(sqlite::Exec(db_,
                            "CREATE TABLE fail(x);"
@@ -253,7 +290,7 @@ TEST_F(EventRunsFileTest, FailedStepChangesNothing) {
   ASSERT_NO_FATAL_FAILURE(ExpectEveryEntryOnce(all));
   ASSERT_TRUE(sqlite::Exec(db_, "DELETE FROM fail;").ok());
   while (runs_->MergeDue()) ASSERT_TRUE(runs_->MergeStep(1000).ok());
-  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{5, all.size()}}));
+  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{9, all.size()}}));
   ExpectEveryEntryOnce(all);
 }
 

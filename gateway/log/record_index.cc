@@ -168,6 +168,10 @@ Status RecordIndex::Load() {
     return FromSqlite(db_, rc, "reading the records not indexed yet");
   }
   if (Status s = runs_.Load(); !s.ok()) return s;
+  paced_through_ = indexed_through;
+  for (const auto& [key, sequence] : pending) {
+    paced_through_ = std::max(paced_through_, sequence);
+  }
   // Keys this writer added are in the filter before they are in the index,
   // so only another writer's pass can leave the filter short of a key.
   if (indexed_through != indexed_through_ ||
@@ -284,6 +288,21 @@ void RecordIndex::Commit() {
   }
   staged_.clear();
   absent_.clear();
+}
+
+Status RecordIndex::PaceMerges(uint64_t head) {
+  if (head > paced_through_) {
+    merge_owed_ +=
+        static_cast<size_t>(head - paced_through_) * runs_.MergePace();
+    paced_through_ = head;
+  }
+  // Nothing banked while nothing is due: a tier filling later owes from
+  // then on.
+  if (!runs_.MergeDue()) merge_owed_ = 0;
+  if (merge_owed_ < slice_) return OkStatus();
+  Status s = runs_.MergeStep(merge_owed_);
+  if (s.ok()) merge_owed_ = 0;
+  return s;
 }
 
 Status RecordIndex::Flush(uint64_t head) {

@@ -111,13 +111,16 @@ class RecordIndex {
 
   size_t pending() const { return pending_.size(); }
 
-  // The event index's runs (event_runs.h): whether a merge waits, one step
-  // of it in a transaction of its own moving up to about `max_entries`, and
-  // what to merge after a pass to keep pace with the passes. A failed step
-  // changed nothing.
+  // The event index's runs (event_runs.h). MergeStep is one step of a
+  // merge, in a transaction of its own, moving up to about `max_entries`;
+  // a failed step changed nothing. PaceMerges merges as the passes need:
+  // every record appended up to `head` since its last call owes
+  // EventRuns::MergePace() entries moved, and once a slice's worth is owed
+  // they are moved in one step, so that merging is spread over the appends
+  // rather than heaped after a pass.
   bool MergeDue() const { return runs_.MergeDue(); }
   Status MergeStep(size_t max_entries) { return runs_.MergeStep(max_entries); }
-  size_t MergeBudget() const { return runs_.MergeBudget(); }
+  Status PaceMerges(uint64_t head);
   size_t slice() const { return slice_; }
   const EventRuns& runs() const { return runs_; }
 
@@ -164,6 +167,9 @@ class RecordIndex {
   // no strings and the index pass has their keys at hand for the filter.
   std::unordered_multimap<int64_t, uint64_t> pending_;
   EventRuns runs_;
+  // The head PaceMerges last saw, and the entries owed since then.
+  uint64_t paced_through_ = 0;
+  size_t merge_owed_ = 0;
   struct Pass {
     uint64_t head = 0;  // indexes (indexed_through_, head]
     uint64_t run = 0;   // where its event keys go

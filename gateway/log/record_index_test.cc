@@ -175,10 +175,14 @@ TEST_F(RecordIndexTest, PassCutShortIsDoneAgainWhole) {
 }
 
 // Forty passes of five: their runs merge (event_runs.h) in the due work
-// after each, and every id is still found, by the writer and by a reader.
+// as the records arrive, and every id is still found, by the writer and by
+// a reader.
 TEST_F(RecordIndexTest, RunsMergeAsPassesGoAndEveryIdIsStillFound) {
   constexpr int kRecords = 200;
-  auto store = Open(Path());
+  SqliteLogStore::Options options;
+  options.index_lag = kLag;
+  options.index_slice = 10;  // a merge step once ten entries are owed
+  auto store = OpenOrDie(Path(), options);
   ASSERT_NE(store, nullptr);
   for (int first = 1; first <= kRecords; first += 5) {
     ASSERT_TRUE(
@@ -186,11 +190,11 @@ TEST_F(RecordIndexTest, RunsMergeAsPassesGoAndEveryIdIsStillFound) {
   }
   EXPECT_EQ(IndexedThrough(), kRecords);
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), kRecords);
-  // Forty runs of 5 if nothing merged. Merged as they go, fewer than four
-  // a tier (5, 20, 80 entries) and a merge under way; some run has been
-  // merged twice.
-  EXPECT_LE(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 8);
-  EXPECT_GE(QueryInt(Path(), "SELECT max(entries) FROM event_runs"), 80);
+  // Forty runs of 5 if nothing merged; merged as they go, runs of 40 (a
+  // tier) and fewer than a tier's worth of runs of 5.
+  EXPECT_LE(QueryInt(Path(), "SELECT count(*) FROM event_runs"),
+            static_cast<int64_t>(EventRuns::kFanout) + 5);
+  EXPECT_GE(QueryInt(Path(), "SELECT max(entries) FROM event_runs"), 40);
   EXPECT_EQ(QueryInt(Path(), "SELECT sum(entries) FROM event_runs"), kRecords);
   auto reader = Open(Path(), /*read_only=*/true);
   ASSERT_NE(reader, nullptr);
@@ -202,6 +206,24 @@ TEST_F(RecordIndexTest, RunsMergeAsPassesGoAndEveryIdIsStillFound) {
     EXPECT_EQ(store->Append(again, kT0 + 1000).status().code(),
               StatusCode::kAlreadyExists);
   }
+}
+
+// Too few records to owe a merge step under load; an idle writer merges
+// what is due anyway, a slice per step.
+TEST_F(RecordIndexTest, IdleStepsMergeWhatIsDue) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  const int records = static_cast<int>(EventRuns::kFanout * kLag);
+  for (int first = 1; first <= records; first += kLag) {
+    ASSERT_TRUE(
+        AppendThenDueWork(*store, MakeBatch(first, kLag), kT0 + first).ok());
+  }
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"),
+            static_cast<int64_t>(EventRuns::kFanout));
+  ASSERT_TRUE(store->RunIdleStep().ok());
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 1);
+  EXPECT_EQ(QueryInt(Path(), "SELECT entries FROM event_runs"), records);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), records);
 }
 
 TEST_F(RecordIndexTest, EventKeyIsTheFirstEightBytesOfTheIdsSha256) {

@@ -815,16 +815,17 @@ Status SqliteLogStore::DeferredWorkLocked(DeferredScope scope) {
     }
     if (one_step) return OkStatus();
   }
-  // Merges keep pace with the passes: after each due pass, about as many
-  // entries as the pass's are rewritten at every tier; an idle step merges
-  // a slice. A failed merge step changed nothing and goes on next time.
-  if ((pass || !only_due) && index_->MergeDue()) {
+  // Merges are spread over the appends (RecordIndex::PaceMerges); an idle
+  // step merges a slice. A failed merge step changed nothing and goes on
+  // next time.
+  if (only_due) {
+    if (Status s = index_->PaceMerges(head_cache_.sequence); !s.ok()) return s;
+  } else if (index_->MergeDue()) {
     if (one_step) return index_->MergeStep(index_->slice());
-    do {
-      if (Status s = index_->MergeStep(index_->MergeBudget()); !s.ok()) {
-        return s;
-      }
-    } while (scope == DeferredScope::kAll && index_->MergeDue());
+    while (index_->MergeDue()) {
+      Status s = index_->MergeStep(std::numeric_limits<size_t>::max());
+      if (!s.ok()) return s;
+    }
   }
   const bool fold =
       only_due ? projections_->Due() : projections_->pending() > 0;
