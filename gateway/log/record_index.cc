@@ -299,7 +299,9 @@ Status RecordIndex::PaceMerges(uint64_t head) {
   // Nothing banked while nothing is due: a tier filling later owes from
   // then on.
   if (!runs_.MergeDue()) merge_owed_ = 0;
-  if (merge_owed_ < slice_) return OkStatus();
+  // A pass under way (an idle one, cut short by a batch) is still adding
+  // to its run, which a merge must not take as a source yet.
+  if (merge_owed_ < slice_ || pass_.has_value()) return OkStatus();
   Status s = runs_.MergeStep(merge_owed_);
   if (s.ok()) merge_owed_ = 0;
   return s;

@@ -117,7 +117,8 @@ class RecordIndex {
   // every record appended up to `head` since its last call owes
   // EventRuns::MergePace() entries moved, and once a slice's worth is owed
   // they are moved in one step, so that merging is spread over the appends
-  // rather than heaped after a pass.
+  // rather than heaped after a pass. Neither is to run while a pass is
+  // under way: its run is not whole yet.
   bool MergeDue() const { return runs_.MergeDue(); }
   Status MergeStep(size_t max_entries) { return runs_.MergeStep(max_entries); }
   Status PaceMerges(uint64_t head);

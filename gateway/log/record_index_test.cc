@@ -226,6 +226,50 @@ TEST_F(RecordIndexTest, IdleStepsMergeWhatIsDue) {
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), records);
 }
 
+// An idle pass cut short by a batch is still adding to its run: merges
+// owed meanwhile wait for it, so that its run is not merged half-written.
+TEST_F(RecordIndexTest, MergesWaitForAPassUnderWay) {
+  SqliteLogStore::Options options;
+  options.index_lag = kLag;
+  options.index_slice = 3;
+  auto store = OpenOrDie(Path(), options);
+  ASSERT_NE(store, nullptr);
+  // Eight runs of five, merged by the idle steps.
+  const int full = static_cast<int>(EventRuns::kFanout * kLag);
+  for (int first = 1; first <= full; first += kLag) {
+    ASSERT_TRUE(store->Append(MakeBatch(first, kLag), kT0 + first).ok());
+    ASSERT_TRUE(store->RunDeferredWork().ok());
+  }
+  ASSERT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 1);
+  // Seven more runs: one short of a full tier of runs of five.
+  const int seven = static_cast<int>(EventRuns::kFanout - 1) * kLag;
+  for (int first = full + 1; first <= full + seven; first += kLag) {
+    ASSERT_TRUE(store->Append(MakeBatch(first, kLag), kT0 + first).ok());
+    ASSERT_TRUE(store->RunDeferredWork().ok());
+  }
+  ASSERT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"),
+            static_cast<int64_t>(EventRuns::kFanout));
+  // An idle pass over two records writes its run (the eighth of the
+  // tier), then a batch arrives before the pass is finished.
+  int next = full + seven + 1;
+  ASSERT_TRUE(store->Append(MakeBatch(next, 2), kT0 + next).ok());
+  ASSERT_TRUE(store->RunIdleStep().ok());
+  ASSERT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"),
+            static_cast<int64_t>(EventRuns::kFanout) + 1);
+  next += 2;
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(next, 2), kT0 + next).ok());
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs "
+                             "WHERE merging_into IS NOT NULL"),
+            0);
+  // Once the pass is done, the tier merges.
+  ASSERT_TRUE(store->RunDeferredWork().ok());
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs "
+                             "WHERE merging_into IS NOT NULL"),
+            0);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 2);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), next + 1);
+}
+
 TEST_F(RecordIndexTest, EventKeyIsTheFirstEightBytesOfTheIdsSha256) {
   // SHA-256("abc") begins ba7816bf8f01cfea.
   EXPECT_EQ(static_cast<uint64_t>(RecordIndex::EventKey("abc")),
