@@ -145,6 +145,7 @@ Status EventRuns::Load() {
   runs_ = std::move(runs);
   merges_ = std::move(merges);
   next_run_ = last + 1;
+  Refresh();
   return OkStatus();
 }
 
@@ -156,7 +157,10 @@ Status EventRuns::Append(uint64_t run, std::span<const Entry> entries) {
     }
     return AddEntries(run, added);
   });
-  if (s.ok()) runs_[run] += static_cast<uint64_t>(added);
+  if (s.ok()) {
+    runs_[run] += static_cast<uint64_t>(added);
+    Refresh();
+  }
   return s;
 }
 
@@ -170,13 +174,13 @@ EventRuns::RunSizes EventRuns::IdleRuns() const {
 }
 
 uint64_t EventRuns::SmallestMerge(const Merges& merges) const {
+  auto size = [this](uint64_t run) {
+    auto it = runs_.find(run);
+    return it == runs_.end() ? 0 : it->second;
+  };
   uint64_t smallest = 0;
   uint64_t fewest = std::numeric_limits<uint64_t>::max();
   for (const auto& [target, sources] : merges) {
-    auto size = [this](uint64_t run) {
-      auto it = runs_.find(run);
-      return it == runs_.end() ? 0 : it->second;
-    };
     uint64_t entries = size(target);
     for (uint64_t source : sources) entries += size(source);
     if (entries < fewest) {
@@ -187,16 +191,13 @@ uint64_t EventRuns::SmallestMerge(const Merges& merges) const {
   return smallest;
 }
 
-bool EventRuns::MergeDue() const {
-  return !merges_.empty() || !PickMerge(IdleRuns(), unit_).empty();
-}
-
-size_t EventRuns::MergePace() const {
+void EventRuns::Refresh() {
   int top = 0;
   for (const auto& [run, entries] : runs_) {
     top = std::max(top, Tier(entries, unit_));
   }
-  return static_cast<size_t>(top) + 2;
+  merge_pace_ = static_cast<size_t>(top) + 2;
+  merge_due_ = !merges_.empty() || !PickMerge(IdleRuns(), unit_).empty();
 }
 
 Status EventRuns::MergeStep(size_t max_entries) {
@@ -333,17 +334,17 @@ void EventRuns::Apply(const Step& step) {
     next_run_ = std::max(next_run_, step.started + 1);
     merges_[step.started] = step.started_sources;
   }
-  if (step.target == 0) return;
   for (const auto& [run, added] : step.added) {
     const int64_t now = static_cast<int64_t>(runs_[run]) + added;
     runs_[run] = static_cast<uint64_t>(std::max<int64_t>(0, now));
   }
   for (uint64_t run : step.dropped) runs_.erase(run);
-  if (step.sources.empty()) {
+  if (step.target != 0 && step.sources.empty()) {
     merges_.erase(step.target);
-  } else {
+  } else if (step.target != 0) {
     merges_[step.target] = step.sources;
   }
+  Refresh();
 }
 
 }  // namespace samverkan::gateway

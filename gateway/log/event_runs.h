@@ -73,7 +73,7 @@ class EventRuns {
   Status Append(uint64_t run, std::span<const Entry> entries);
 
   // Whether a merge is under way or some tier is full.
-  bool MergeDue() const;
+  bool MergeDue() const { return merge_due_; }
   // In a transaction of its own: starts the merge PickMerge names among the
   // runs no merge holds, if any, then moves up to about `max_entries` into
   // the target of the smallest merge under way. Nothing when no merge is
@@ -82,7 +82,7 @@ class EventRuns {
   // The entries to merge per record appended for merging to keep pace with
   // the passes: each record's entry is rewritten once per tier it climbs,
   // and one more gives the merges slack to catch up.
-  size_t MergePace() const;
+  size_t MergePace() const { return merge_pace_; }
 
   const RunSizes& runs() const { return runs_; }
   const Merges& merges() const { return merges_; }
@@ -102,6 +102,9 @@ class EventRuns {
                 int64_t* inserted);
   Status AddEntries(uint64_t run, int64_t entries);
   void Apply(const Step& step);
+  // Recomputes what MergeDue and MergePace answer, after runs_ or merges_
+  // changed; the writer asks after every batch.
+  void Refresh();
 
   sqlite3* const db_;
   const uint64_t unit_;
@@ -114,6 +117,8 @@ class EventRuns {
   RunSizes runs_;
   uint64_t next_run_ = 1;
   Merges merges_;
+  bool merge_due_ = false;
+  size_t merge_pace_ = 2;
 };
 
 }  // namespace samverkan::gateway

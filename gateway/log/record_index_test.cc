@@ -258,13 +258,15 @@ TEST_F(RecordIndexTest, MergesWaitForAPassUnderWay) {
             static_cast<int64_t>(EventRuns::kFanout) + 1);
   next += 2;
   ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(next, 2), kT0 + next).ok());
-  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs "
-                             "WHERE merging_into IS NOT NULL"),
+  EXPECT_EQ(QueryInt(Path(),
+                     "SELECT count(*) FROM event_runs "
+                     "WHERE merging_into IS NOT NULL"),
             0);
   // Once the pass is done, the tier merges.
   ASSERT_TRUE(store->RunDeferredWork().ok());
-  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs "
-                             "WHERE merging_into IS NOT NULL"),
+  EXPECT_EQ(QueryInt(Path(),
+                     "SELECT count(*) FROM event_runs "
+                     "WHERE merging_into IS NOT NULL"),
             0);
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 2);
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), next + 1);
