@@ -3,6 +3,7 @@
 #include "gateway/log/record_index.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "common/sha256.h"
@@ -158,20 +159,20 @@ Status RecordIndex::Load() {
     return s;
   }
   std::unordered_multimap<int64_t, uint64_t> pending;
+  uint64_t head = indexed_through;
   rc = sqlite3_bind_int64(stmt.get(), 1, ClampToInt64(indexed_through));
   while (rc == SQLITE_OK && (rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
-    pending.emplace(sqlite3_column_int64(stmt.get(), 0),
-                    static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 1)));
+    const auto sequence =
+        static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 1));
+    pending.emplace(sqlite3_column_int64(stmt.get(), 0), sequence);
+    head = std::max(head, sequence);
     rc = SQLITE_OK;
   }
   if (rc != SQLITE_DONE) {
     return FromSqlite(db_, rc, "reading the records not indexed yet");
   }
   if (Status s = runs_.Load(); !s.ok()) return s;
-  paced_through_ = indexed_through;
-  for (const auto& [key, sequence] : pending) {
-    paced_through_ = std::max(paced_through_, sequence);
-  }
+  paced_through_ = head;
   // Keys this writer added are in the filter before they are in the index,
   // so only another writer's pass can leave the filter short of a key.
   if (indexed_through != indexed_through_ ||
@@ -307,6 +308,16 @@ Status RecordIndex::PaceMerges(uint64_t head) {
   return s;
 }
 
+Status RecordIndex::MergeSlice() { return runs_.MergeStep(slice_); }
+
+Status RecordIndex::MergeAll() {
+  while (runs_.MergeDue()) {
+    Status s = runs_.MergeStep(std::numeric_limits<size_t>::max());
+    if (!s.ok()) return s;
+  }
+  return OkStatus();
+}
+
 Status RecordIndex::Flush(uint64_t head) {
   while (pass_.has_value() || head > indexed_through_) {
     if (Status s = FlushSlice(head); !s.ok()) return s;
@@ -330,9 +341,8 @@ void RecordIndex::StartPass(uint64_t head) {
   for (const auto& [key, sequence] : pending_) {
     if (sequence <= head) pass.entries.emplace_back(key, sequence);
   }
-  // In key order, so that each leaf page of the index is written once per
-  // pass however many of its keys the pass adds, and slices touch
-  // different pages.
+  // In key order: the pass's run is then appended at its end, each page
+  // written once (event_runs.h).
   std::sort(pass.entries.begin(), pass.entries.end());
   // Into the filter before the index: a key the filter has and the index
   // lacks costs a search, while the reverse would let a duplicate in.

@@ -7,13 +7,14 @@
 // records are appended with no such index, and every `lag` records the
 // writer adds the new ones to `event_index` and `participant_index` in one
 // sorted pass that ends with a transaction moving `indexed_through` in
-// `meta`. The pass inserts its event keys in key order, `slice` at a time,
-// each slice its own transaction: an idle writer does a slice at a time,
-// so that a batch arriving meanwhile waits for one slice, not the pass (a
-// pass due under load is done whole). A pass cut short is done again from
-// the start, its keys inserted OR IGNORE. Until then the writer finds recent
-// event ids in memory, and queries read the unindexed tail from `records` (the
-// view `participant_records` does it for participants). See log_format.md.
+// `meta`. The pass appends its event keys in key order as a run of their
+// own (event_runs.h), `slice` at a time, each slice its own transaction:
+// an idle writer does a slice at a time, so that a batch arriving
+// meanwhile waits for one slice, not the pass (a pass due under load is
+// done whole). A pass cut short is done again from the start, in a run of
+// its own. Until then the writer finds recent event ids in memory, and
+// queries read the unindexed tail from `records` (the view
+// `participant_records` does it for participants). See log_format.md.
 #ifndef SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_
 #define SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_
 
@@ -111,19 +112,19 @@ class RecordIndex {
 
   size_t pending() const { return pending_.size(); }
 
-  // The event index's runs (event_runs.h). MergeStep is one step of a
-  // merge, in a transaction of its own, moving up to about `max_entries`;
-  // a failed step changed nothing. PaceMerges merges as the passes need:
+  // Merges of the event index's runs (event_runs.h), at the three paces
+  // of the deferred work, each step in a transaction of its own that
+  // changes nothing when it fails. PaceMerges merges as the appends owe:
   // every record appended up to `head` since its last call owes
   // EventRuns::MergePace() entries moved, and once a slice's worth is owed
   // they are moved in one step, so that merging is spread over the appends
-  // rather than heaped after a pass. Neither is to run while a pass is
-  // under way: its run is not whole yet.
+  // rather than heaped after a pass. MergeSlice moves a slice, for an idle
+  // writer; MergeAll merges until none is due. None is to run while a pass
+  // is under way: its run is not whole yet.
   bool MergeDue() const { return runs_.MergeDue(); }
-  Status MergeStep(size_t max_entries) { return runs_.MergeStep(max_entries); }
   Status PaceMerges(uint64_t head);
-  size_t slice() const { return slice_; }
-  const EventRuns& runs() const { return runs_; }
+  Status MergeSlice();
+  Status MergeAll();
 
   // Whether lookups consult the event key filter (rather than only the
   // index); how many lookups were not answered by the tail, and how many

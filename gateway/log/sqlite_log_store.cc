@@ -821,11 +821,8 @@ Status SqliteLogStore::DeferredWorkLocked(DeferredScope scope) {
   if (only_due) {
     if (Status s = index_->PaceMerges(head_cache_.sequence); !s.ok()) return s;
   } else if (index_->MergeDue()) {
-    if (one_step) return index_->MergeStep(index_->slice());
-    while (index_->MergeDue()) {
-      Status s = index_->MergeStep(std::numeric_limits<size_t>::max());
-      if (!s.ok()) return s;
-    }
+    if (one_step) return index_->MergeSlice();
+    if (Status s = index_->MergeAll(); !s.ok()) return s;
   }
   const bool fold =
       only_due ? projections_->Due() : projections_->pending() > 0;

@@ -62,9 +62,10 @@ class SqliteLogStore final : public LogStore {
     // writes less per event; the writer holds that many event ids in memory
     // and queries by participant scan that many records at most.
     size_t index_lag = 65536;
-    // Event keys one idle step of an index pass inserts, in a transaction
-    // of its own (record_index.h): on a long log nearly every key lands on
-    // a leaf page of its own, and a whole pass of 65,536 takes seconds.
+    // Event keys one idle step of an index pass inserts, and index entries
+    // one merge step moves (record_index.h, event_runs.h), each step a
+    // transaction of its own: the most a submission arriving meanwhile
+    // waits for.
     size_t index_slice = 4096;
     // How many projection rows may wait in projection_changes before the
     // writer folds them into `projections` (projection_log.h). Larger
@@ -130,14 +131,16 @@ class SqliteLogStore final : public LogStore {
   Status ReadProjections(std::string_view after_key, size_t limit,
                          std::vector<ProjectionRow>* out) override;
 
-  // Appends leave the index pass and the fold to these. RunDueWork runs the
-  // pass, whole, once index_lag records wait for it, and the fold once
-  // projection_lag changes do. RunDeferredWork adds every record not
-  // indexed yet and folds every waiting change, now rather than when that
-  // many have gathered, so that the passes do not hold up a later answer;
-  // RunIdleStep does one step of that: a slice of index_slice event keys,
-  // the end of a pass, or the fold. All are no-ops when nothing waits or
-  // the instance is read-only.
+  // Appends leave the index pass, the merges of the event index's runs and
+  // the fold to these. RunDueWork runs the pass, whole, once index_lag
+  // records wait for it, a merge step once the appends owe one, and the
+  // fold once projection_lag changes wait. RunDeferredWork adds every
+  // record not indexed yet, merges until no merge is due and folds every
+  // waiting change, now rather than when that many have gathered, so that
+  // the passes do not hold up a later answer; RunIdleStep does one step of
+  // that: a slice of index_slice event keys, the end of a pass, a merge
+  // step of index_slice entries, or the fold. All are no-ops when nothing waits
+  // or the instance is read-only.
   Status RunDueWork() override;
   Status RunIdleStep() override;
   Status RunDeferredWork() override;
