@@ -13,6 +13,7 @@
 #include "bench/gateway_load.h"
 #include "bench/gateway_process.h"
 #include "common/transport/context.h"
+#include "gateway/log/key_runs.h"
 #include "gateway/log/sqlite_log_store.h"
 #include "gateway/log/sqlite_util.h"
 #include "samverkan/v1/envelope.pb.h"
@@ -193,17 +194,23 @@ Status UnindexTail(const std::string& log_path, uint64_t records) {
     return gateway::sqlite::FromSqlite(raw, rc, "opening the log");
   const std::string from =
       "(SELECT max(sequence) - " + std::to_string(records) + " FROM records)";
-  const std::string statements[] = {
-      "DELETE FROM event_index WHERE sequence > " + from,
-      "DELETE FROM participant_index WHERE sequence > " + from,
-      // event_runs lists the runs with entries, each with its count.
-      "UPDATE event_runs SET entries = (SELECT count(*) FROM event_index e "
-      "WHERE e.run = event_runs.run)",
-      "DELETE FROM event_runs WHERE entries = 0 AND merging_into IS NULL "
-      "AND run NOT IN (SELECT merging_into FROM event_runs "
-      "WHERE merging_into IS NOT NULL)",
-      "UPDATE meta SET value = max(0, " + from +
-          ") WHERE key = 'indexed_through'"};
+  std::vector<std::string> statements;
+  for (const auto& [index, runs] :
+       {gateway::KeyRuns::kEvents, gateway::KeyRuns::kParticipants}) {
+    const std::string i(index);
+    const std::string r(runs);
+    statements.push_back("DELETE FROM " + i + " WHERE sequence > " + from);
+    // The runs table lists the runs with entries, each with its count.
+    statements.push_back("UPDATE " + r +
+                         " SET entries = (SELECT count(*) FROM " + i +
+                         " e WHERE e.run = " + r + ".run)");
+    statements.push_back("DELETE FROM " + r +
+                         " WHERE entries = 0 AND merging_into IS NULL AND run "
+                         "NOT IN (SELECT merging_into FROM " +
+                         r + " WHERE merging_into IS NOT NULL)");
+  }
+  statements.push_back("UPDATE meta SET value = max(0, " + from +
+                       ") WHERE key = 'indexed_through'");
   return gateway::sqlite::InTransaction(db.get(), [&]() -> Status {
     for (const std::string& sql : statements) {
       if (Status s = gateway::sqlite::Exec(db.get(), sql); !s.ok()) return s;

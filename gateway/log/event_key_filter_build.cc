@@ -14,7 +14,7 @@ namespace {
 
 // The primary key's order, from just after the last entry read: a walk of
 // the index's leaves, nothing else. A merge moves entries only into a run
-// of a larger id (event_runs.h), so an entry that moves behind the walk's
+// of a larger id (key_runs.h), so an entry that moves behind the walk's
 // back is met again further on.
 constexpr char kReadKeys[] =
     "SELECT run, key, sequence FROM event_index "

@@ -16,25 +16,24 @@ using sqlite::ClampToInt64;
 using sqlite::FromSqlite;
 using sqlite::ScopedReset;
 
-// event_index is keyed by EventKey(event_id), 16 bytes an entry instead of
-// about 50, in runs (event_runs.h); a lookup confirms the id on the record.
-// The view adds the records not indexed yet; its WHERE is a rowid range,
-// so reading the tail never scans the whole log. WITHOUT ROWID: the key is
-// the B-tree key, so an entry is stored once.
+// event_index and participant_index are keyed by Key(event_id) and
+// Key(participant_id), 16 bytes an entry instead of about 50, in runs
+// (key_runs.h); a lookup confirms the id on the record.
 const char RecordIndex::kSchema[] = R"sql(
 EVENT_RUNS
-CREATE TABLE participant_index(
-  participant_id TEXT NOT NULL,
-  sequence INTEGER NOT NULL,
-  PRIMARY KEY(participant_id, sequence)
-) STRICT, WITHOUT ROWID;
-CREATE VIEW participant_records(participant_id, sequence) AS
-  SELECT participant_id, sequence FROM participant_index
-  UNION ALL
-  SELECT participant_id, sequence FROM records
-  WHERE sequence > (SELECT value FROM meta WHERE key = 'indexed_through');
+PARTICIPANT_RUNS
 INSERT INTO meta(key, value) VALUES ('indexed_through', 0);
 )sql";
+
+// UNION, not UNION ALL: a pass done again leaves entries in two runs until
+// a merge keeps one. The tail's WHERE is a rowid range, so reading it never
+// scans the whole log.
+const char RecordIndex::kParticipantSequences[] =
+    "SELECT p.sequence FROM participant_runs u CROSS JOIN participant_index p "
+    "ON p.run = u.run AND p.key = ?4 AND p.sequence >= FROM_SEQUENCE "
+    "UNION SELECT sequence FROM records WHERE sequence > "
+    "(SELECT value FROM meta WHERE key = 'indexed_through') "
+    "AND participant_id = ?1 AND sequence >= FROM_SEQUENCE";
 
 // A probe of each run, in the order event_runs lists them.
 const char RecordIndex::kFindIndexed[] =
@@ -44,31 +43,25 @@ const char RecordIndex::kFindIndexed[] =
 
 namespace {
 
-// Sorted before inserting, so each leaf page of the index is written once
-// per pass however many of its entries the pass adds.
-constexpr char kIndexParticipants[] =
-    "INSERT INTO participant_index(participant_id, sequence) "
-    "SELECT participant_id, sequence FROM records "
-    "WHERE sequence > ?1 AND sequence <= ?2 ORDER BY participant_id, sequence";
 constexpr char kSetIndexedThrough[] =
     "UPDATE meta SET value = ?1 WHERE key = 'indexed_through'";
 constexpr char kEventIdAt[] =
     "SELECT event_id FROM records WHERE sequence = ?1";
 constexpr size_t kMaxAbsent = 1 << 16;
 
-void EventKeyFunction(sqlite3_context* context, int, sqlite3_value** argv) {
+void KeyFunction(sqlite3_context* context, int, sqlite3_value** argv) {
   const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
   const int size = sqlite3_value_bytes(argv[0]);
   sqlite3_result_int64(
-      context, RecordIndex::EventKey(std::string_view(
-                   text == nullptr ? "" : text, static_cast<size_t>(size))));
+      context, RecordIndex::Key(std::string_view(text == nullptr ? "" : text,
+                                                 static_cast<size_t>(size))));
 }
 
 }  // namespace
 
-int64_t RecordIndex::EventKey(std::string_view event_id) {
+int64_t RecordIndex::Key(std::string_view text) {
   Sha256 hasher;
-  hasher.Update(event_id);
+  hasher.Update(text);
   const Digest digest = hasher.Finish();
   uint64_t key = 0;
   for (int i = 0; i < 8; ++i) key = key << 8 | digest[i];
@@ -77,16 +70,16 @@ int64_t RecordIndex::EventKey(std::string_view event_id) {
 
 Status RecordIndex::RegisterFunctions(sqlite3* db) {
   const int rc = sqlite3_create_function_v2(
-      db, "samverkan_event_key", 1,
+      db, "samverkan_key", 1,
       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
-      EventKeyFunction, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return FromSqlite(db, rc, "registering event keys");
+      KeyFunction, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return FromSqlite(db, rc, "registering index keys");
   return OkStatus();
 }
 
 StatusOr<std::optional<uint64_t>> RecordIndex::FindIndexed(
     sqlite3* db, sqlite3_stmt* find, std::string_view event_id) {
-  return FindIndexed(db, find, event_id, EventKey(event_id));
+  return FindIndexed(db, find, event_id, Key(event_id));
 }
 
 StatusOr<std::optional<uint64_t>> RecordIndex::FindIndexed(
@@ -116,7 +109,8 @@ RecordIndex::RecordIndex(sqlite3* db, size_t lag, size_t slice)
     : db_(db),
       lag_(lag == 0 ? 1 : lag),
       slice_(slice == 0 ? 1 : slice),
-      runs_(db, lag_),
+      events_(db, KeyRuns::kEvents, lag_),
+      participants_(db, KeyRuns::kParticipants, lag_),
       path_(FileOf(db)) {}
 
 RecordIndex::~RecordIndex() = default;
@@ -124,14 +118,16 @@ RecordIndex::~RecordIndex() = default;
 Status RecordIndex::Prepare() {
   const std::pair<const char*, sqlite::Statement*> statements[] = {
       {kFindIndexed, &find_},
-      {kIndexParticipants, &index_participants_},
       {kSetIndexedThrough, &set_indexed_through_},
       {kEventIdAt, &event_id_at_},
   };
   for (const auto& [sql, stmt] : statements) {
     if (Status s = sqlite::Prepare(db_, sql, stmt); !s.ok()) return s;
   }
-  return runs_.Prepare();
+  for (Merging* index : {&events_, &participants_}) {
+    if (Status s = index->runs.Prepare(); !s.ok()) return s;
+  }
+  return OkStatus();
 }
 
 Status RecordIndex::Load() {
@@ -151,27 +147,34 @@ Status RecordIndex::Load() {
   }
   const auto indexed_through =
       static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 0));
-  if (Status s = sqlite::Prepare(db_,
-                                 "SELECT samverkan_event_key(event_id), "
-                                 "sequence FROM records WHERE sequence > ?1",
-                                 &stmt);
+  if (Status s = sqlite::Prepare(
+          db_,
+          "SELECT samverkan_key(event_id), samverkan_key(participant_id), "
+          "sequence FROM records WHERE sequence > ?1",
+          &stmt);
       !s.ok()) {
     return s;
   }
   std::unordered_multimap<int64_t, uint64_t> pending;
+  std::vector<KeyRuns::Entry> pending_participants;
   uint64_t head = indexed_through;
   rc = sqlite3_bind_int64(stmt.get(), 1, ClampToInt64(indexed_through));
   while (rc == SQLITE_OK && (rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
     const auto sequence =
-        static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 1));
+        static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 2));
     pending.emplace(sqlite3_column_int64(stmt.get(), 0), sequence);
+    pending_participants.emplace_back(sqlite3_column_int64(stmt.get(), 1),
+                                      sequence);
     head = std::max(head, sequence);
     rc = SQLITE_OK;
   }
   if (rc != SQLITE_DONE) {
     return FromSqlite(db_, rc, "reading the records not indexed yet");
   }
-  if (Status s = runs_.Load(); !s.ok()) return s;
+  for (Merging* index : {&events_, &participants_}) {
+    if (Status s = index->runs.Load(); !s.ok()) return s;
+    index->owed = 0;
+  }
   paced_through_ = head;
   // Keys this writer added are in the filter before they are in the index,
   // so only another writer's pass can leave the filter short of a key.
@@ -181,6 +184,7 @@ Status RecordIndex::Load() {
   }
   indexed_through_ = indexed_through;
   pending_ = std::move(pending);
+  pending_participants_ = std::move(pending_participants);
   pass_.reset();
   staged_.clear();
   absent_.clear();
@@ -249,7 +253,7 @@ StatusOr<std::optional<uint64_t>> RecordIndex::Lookup(std::string_view event_id,
 }
 
 StatusOr<std::optional<uint64_t>> RecordIndex::Find(std::string_view event_id) {
-  const int64_t key = EventKey(event_id);
+  const int64_t key = Key(event_id);
   StatusOr<std::optional<uint64_t>> found = Lookup(event_id, key);
   // Bounded for a caller that looks up ids and never appends them.
   if (found.ok() && !found->has_value() && absent_.size() < kMaxAbsent) {
@@ -258,7 +262,8 @@ StatusOr<std::optional<uint64_t>> RecordIndex::Find(std::string_view event_id) {
   return found;
 }
 
-Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
+Status RecordIndex::Stage(std::string_view event_id,
+                          std::string_view participant_id, uint64_t sequence) {
   if (staged_.contains(event_id)) {
     return Status(
         StatusCode::kAlreadyExists,
@@ -266,11 +271,12 @@ Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
   }
   // Found in neither memory nor the index since the last commit, and only a
   // commit adds to either.
+  const int64_t participant = Key(participant_id);
   if (auto absent = absent_.find(event_id); absent != absent_.end()) {
-    staged_.emplace(event_id, Staged{sequence, absent->second});
+    staged_.emplace(event_id, Staged{sequence, absent->second, participant});
     return OkStatus();
   }
-  const int64_t key = EventKey(event_id);
+  const int64_t key = Key(event_id);
   StatusOr<std::optional<uint64_t>> found = Lookup(event_id, key);
   if (!found.ok()) return found.status();
   if (found->has_value()) {
@@ -279,41 +285,57 @@ Status RecordIndex::Stage(std::string_view event_id, uint64_t sequence) {
                       " is already in the log, at sequence " +
                       std::to_string(**found));
   }
-  staged_.emplace(event_id, Staged{sequence, key});
+  staged_.emplace(event_id, Staged{sequence, key, participant});
   return OkStatus();
 }
 
 void RecordIndex::Commit() {
   for (const auto& [event_id, staged] : staged_) {
     pending_.emplace(staged.key, staged.sequence);
+    pending_participants_.emplace_back(staged.participant, staged.sequence);
   }
   staged_.clear();
   absent_.clear();
 }
 
-Status RecordIndex::PaceMerges(uint64_t head) {
-  if (head > paced_through_) {
-    merge_owed_ +=
-        static_cast<size_t>(head - paced_through_) * runs_.MergePace();
-    paced_through_ = head;
-  }
-  // Nothing banked while nothing is due: a tier filling later owes from
-  // then on.
-  if (!runs_.MergeDue()) merge_owed_ = 0;
-  // A pass under way (an idle one, cut short by a batch) is still adding
-  // to its run, which a merge must not take as a source yet.
-  if (merge_owed_ < slice_ || pass_.has_value()) return OkStatus();
-  Status s = runs_.MergeStep(merge_owed_);
-  if (s.ok()) merge_owed_ = 0;
-  return s;
+RecordIndex::Merging::Merging(sqlite3* db, const KeyRuns::Tables& tables,
+                              uint64_t unit)
+    : runs(db, tables, unit) {}
+
+bool RecordIndex::MergeDue() const {
+  return events_.runs.MergeDue() || participants_.runs.MergeDue();
 }
 
-Status RecordIndex::MergeSlice() { return runs_.MergeStep(slice_); }
+Status RecordIndex::PaceMerges(uint64_t head) {
+  const uint64_t records = head > paced_through_ ? head - paced_through_ : 0;
+  paced_through_ = std::max(paced_through_, head);
+  for (Merging* index : {&events_, &participants_}) {
+    index->owed += static_cast<size_t>(records) * index->runs.MergePace();
+    // Nothing banked while nothing is due: a tier filling later owes from
+    // then on.
+    if (!index->runs.MergeDue()) index->owed = 0;
+    // A pass under way (an idle one, cut short by a batch) is still adding
+    // to its runs, which a merge must not take as sources yet.
+    if (index->owed < slice_ || pass_.has_value()) continue;
+    if (Status s = index->runs.MergeStep(index->owed); !s.ok()) return s;
+    index->owed = 0;
+  }
+  return OkStatus();
+}
+
+Status RecordIndex::MergeSlice() {
+  for (Merging* index : {&events_, &participants_}) {
+    if (index->runs.MergeDue()) return index->runs.MergeStep(slice_);
+  }
+  return OkStatus();
+}
 
 Status RecordIndex::MergeAll() {
-  while (runs_.MergeDue()) {
-    Status s = runs_.MergeStep(std::numeric_limits<size_t>::max());
-    if (!s.ok()) return s;
+  for (Merging* index : {&events_, &participants_}) {
+    while (index->runs.MergeDue()) {
+      Status s = index->runs.MergeStep(std::numeric_limits<size_t>::max());
+      if (!s.ok()) return s;
+    }
   }
   return OkStatus();
 }
@@ -330,23 +352,31 @@ Status RecordIndex::FlushSlice(uint64_t head) {
     if (head <= indexed_through_) return OkStatus();
     StartPass(head);
   }
-  return pass_->inserted < pass_->entries.size() ? InsertSlice() : FinishPass();
+  const Pass& pass = *pass_;
+  return pass.inserted < pass.events.size() + pass.participants.size()
+             ? InsertSlice()
+             : FinishPass();
 }
 
 void RecordIndex::StartPass(uint64_t head) {
   Pass& pass = pass_.emplace();
   pass.head = head;
-  pass.run = runs_.NewRun();
-  pass.entries.reserve(pending_.size());
+  pass.event_run = events_.runs.NewRun();
+  pass.participant_run = participants_.runs.NewRun();
+  pass.events.reserve(pending_.size());
   for (const auto& [key, sequence] : pending_) {
-    if (sequence <= head) pass.entries.emplace_back(key, sequence);
+    if (sequence <= head) pass.events.emplace_back(key, sequence);
   }
-  // In key order: the pass's run is then appended at its end, each page
-  // written once (event_runs.h).
-  std::sort(pass.entries.begin(), pass.entries.end());
+  for (const auto& [key, sequence] : pending_participants_) {
+    if (sequence <= head) pass.participants.emplace_back(key, sequence);
+  }
+  // In key order: the pass's runs are then appended at their ends, each
+  // page written once (key_runs.h).
+  std::sort(pass.events.begin(), pass.events.end());
+  std::sort(pass.participants.begin(), pass.participants.end());
   // Into the filter before the index: a key the filter has and the index
   // lacks costs a search, while the reverse would let a duplicate in.
-  for (const auto& [key, sequence] : pass.entries) {
+  for (const auto& [key, sequence] : pass.events) {
     if (filter_ != nullptr) filter_->Add(key);
     if (build_ != nullptr) indexed_during_build_.push_back(key);
   }
@@ -354,27 +384,23 @@ void RecordIndex::StartPass(uint64_t head) {
 
 Status RecordIndex::InsertSlice() {
   Pass& pass = *pass_;
-  const size_t end = std::min(pass.entries.size(), pass.inserted + slice_);
-  Status s = runs_.Append(
-      pass.run,
-      std::span(pass.entries).subspan(pass.inserted, end - pass.inserted));
-  if (s.ok()) pass.inserted = end;
+  // The event keys first, then the participants'.
+  const bool events = pass.inserted < pass.events.size();
+  const size_t offset = events ? 0 : pass.events.size();
+  const std::vector<KeyRuns::Entry>& entries =
+      events ? pass.events : pass.participants;
+  const size_t begin = pass.inserted - offset;
+  const size_t end = std::min(entries.size(), begin + slice_);
+  Status s = (events ? events_ : participants_)
+                 .runs.Append(events ? pass.event_run : pass.participant_run,
+                              std::span(entries).subspan(begin, end - begin));
+  if (s.ok()) pass.inserted = offset + end;
   return s;
 }
 
 Status RecordIndex::FinishPass() {
   const uint64_t head = pass_->head;
   Status s = sqlite::InTransaction(db_, [&]() -> Status {
-    {
-      sqlite3_stmt* stmt = index_participants_.get();
-      ScopedReset reset(stmt);
-      int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(indexed_through_));
-      if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(head));
-      if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-      if (rc != SQLITE_DONE) {
-        return FromSqlite(db_, rc, "indexing participants");
-      }
-    }
     sqlite3_stmt* stmt = set_indexed_through_.get();
     ScopedReset reset(stmt);
     int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(head));
@@ -384,7 +410,10 @@ Status RecordIndex::FinishPass() {
   });
   if (!s.ok()) return s;
   indexed_through_ = head;
-  for (const auto& [key, sequence] : pass_->entries) {
+  std::erase_if(pending_participants_, [head](const KeyRuns::Entry& entry) {
+    return entry.second <= head;
+  });
+  for (const auto& [key, sequence] : pass_->events) {
     auto [it, last] = pending_.equal_range(key);
     while (it != last && it->second != sequence) ++it;
     if (it != last) pending_.erase(it);

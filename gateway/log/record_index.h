@@ -7,14 +7,15 @@
 // records are appended with no such index, and every `lag` records the
 // writer adds the new ones to `event_index` and `participant_index` in one
 // sorted pass that ends with a transaction moving `indexed_through` in
-// `meta`. The pass appends its event keys in key order as a run of their
-// own (event_runs.h), `slice` at a time, each slice its own transaction:
-// an idle writer does a slice at a time, so that a batch arriving
-// meanwhile waits for one slice, not the pass (a pass due under load is
-// done whole). A pass cut short is done again from the start, in a run of
-// its own. Until then the writer finds recent event ids in memory, and
-// queries read the unindexed tail from `records` (the view
-// `participant_records` does it for participants). See log_format.md.
+// `meta`. The pass appends the records' event keys, then their participant
+// keys, each in key order as a run of its own (key_runs.h), `slice` at a
+// time, each slice its own transaction: an idle writer does a slice at a
+// time, so that a batch arriving meanwhile waits for one slice, not the
+// pass (a pass due under load is done whole). A pass cut short is done
+// again from the start, in runs of its own. Until then the writer finds
+// recent event ids in memory, and queries read the unindexed tail from
+// `records` (kParticipantSequences does it for participants). See
+// log_format.md.
 #ifndef SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_
 #define SAMVERKAN_GATEWAY_LOG_RECORD_INDEX_H_
 
@@ -30,7 +31,7 @@
 #include "common/string_map.h"
 #include "gateway/log/event_key_filter.h"
 #include "gateway/log/event_key_filter_build.h"
-#include "gateway/log/event_runs.h"
+#include "gateway/log/key_runs.h"
 #include "gateway/log/sqlite_statement.h"
 
 struct sqlite3;
@@ -45,13 +46,19 @@ class RecordIndex {
   // Selects the sequence of the indexed record with key ?1 and event id ?2;
   // a statement built on it is what FindIndexed steps.
   static const char kFindIndexed[];
+  // Selects, in order and once each, the sequences of the records whose
+  // participant has the key ?4 (Key(participant_id)) from FROM_SEQUENCE on
+  // (text the caller puts in: a parameter or an expression), and of those
+  // not indexed yet with participant_id ?1. Participants may share a key:
+  // the caller keeps the records that carry ?1.
+  static const char kParticipantSequences[];
 
-  // The event index's key for an id: the first 8 bytes of its SHA-256.
-  // Distinct ids may share one (lookups confirm on the record); a hash an
-  // agency cannot steer keeps such sharing to chance.
-  static int64_t EventKey(std::string_view event_id);
-  // Defines samverkan_event_key(text) on `db`, which the index pass and the
-  // upgrade from version 5 compute keys with.
+  // An index's key for an event id or a participant: the first 8 bytes of
+  // its SHA-256. Distinct ids may share one (lookups confirm on the
+  // record); a hash an agency cannot steer keeps such sharing to chance.
+  static int64_t Key(std::string_view text);
+  // Defines samverkan_key(text) on `db`, which the writer's Load and the
+  // upgrades from versions 5 and 8 compute keys with.
   static Status RegisterFunctions(sqlite3* db);
   // Binds event_id and its key to `find` (prepared from kFindIndexed, with
   // or without more after it), steps it once and resets it: the sequence,
@@ -87,9 +94,10 @@ class RecordIndex {
   StatusOr<std::optional<uint64_t>> Find(std::string_view event_id);
 
   // Inside the open append transaction: AlreadyExists when event_id is
-  // logged or already staged by this batch. The view must stay valid until
-  // Commit or Discard.
-  Status Stage(std::string_view event_id, uint64_t sequence);
+  // logged or already staged by this batch. The event_id view must stay
+  // valid until Commit or Discard.
+  Status Stage(std::string_view event_id, std::string_view participant_id,
+               uint64_t sequence);
   // After COMMIT the staged ids are logged; after a failure they never were.
   void Commit();
   void Discard() {
@@ -101,8 +109,8 @@ class RecordIndex {
   bool Due() const { return pending_.size() >= lag_; }
   // One step of a pass, in a transaction of its own (none may be open): it
   // starts a pass over the records up to `head` if none is under way, and
-  // inserts the next `slice` of its event keys, or, when they are all in,
-  // indexes the pass's participants and moves indexed_through. On error
+  // inserts the next `slice` of its event keys, then of its participant
+  // keys, or, when they are all in, moves indexed_through. On error
   // the step changes nothing; Load forgets the pass, and the next pass
   // inserts its keys again.
   Status FlushSlice(uint64_t head);
@@ -112,16 +120,16 @@ class RecordIndex {
 
   size_t pending() const { return pending_.size(); }
 
-  // Merges of the event index's runs (event_runs.h), at the three paces
-  // of the deferred work, each step in a transaction of its own that
-  // changes nothing when it fails. PaceMerges merges as the appends owe:
-  // every record appended up to `head` since its last call owes
-  // EventRuns::MergePace() entries moved, and once a slice's worth is owed
+  // Merges of the two indexes' runs (key_runs.h), at the three paces of
+  // the deferred work, each step in a transaction of its own that changes
+  // nothing when it fails. PaceMerges merges as the appends owe: every
+  // record appended up to `head` since its last call owes each index
+  // KeyRuns::MergePace() entries moved, and once a slice's worth is owed
   // they are moved in one step, so that merging is spread over the appends
   // rather than heaped after a pass. MergeSlice moves a slice, for an idle
   // writer; MergeAll merges until none is due. None is to run while a pass
-  // is under way: its run is not whole yet.
-  bool MergeDue() const { return runs_.MergeDue(); }
+  // is under way: its runs are not whole yet.
+  bool MergeDue() const;
   Status PaceMerges(uint64_t head);
   Status MergeSlice();
   Status MergeAll();
@@ -160,7 +168,6 @@ class RecordIndex {
   const size_t lag_;
   const size_t slice_;
   sqlite::Statement find_;
-  sqlite::Statement index_participants_;
   sqlite::Statement set_indexed_through_;
   sqlite::Statement event_id_at_;
   uint64_t indexed_through_ = 0;
@@ -168,20 +175,32 @@ class RecordIndex {
   // by the 8-byte key, not the id, so that remembering a commit's ids copies
   // no strings and the index pass has their keys at hand for the filter.
   std::unordered_multimap<int64_t, uint64_t> pending_;
-  EventRuns runs_;
-  // The head PaceMerges last saw, and the entries owed since then.
+  // The same records' participant keys, (key, sequence).
+  std::vector<KeyRuns::Entry> pending_participants_;
+  // An index's runs and the entries its merges are owed.
+  struct Merging {
+    Merging(sqlite3* db, const KeyRuns::Tables& tables, uint64_t unit);
+    KeyRuns runs;
+    size_t owed = 0;
+  };
+  Merging events_;
+  Merging participants_;
+  // The head PaceMerges last saw.
   uint64_t paced_through_ = 0;
-  size_t merge_owed_ = 0;
   struct Pass {
     uint64_t head = 0;  // indexes (indexed_through_, head]
-    uint64_t run = 0;   // where its event keys go
-    std::vector<EventRuns::Entry> entries;
+    uint64_t event_run = 0;
+    uint64_t participant_run = 0;
+    std::vector<KeyRuns::Entry> events;
+    std::vector<KeyRuns::Entry> participants;
+    // Of events, then participants.
     size_t inserted = 0;
   };
   std::optional<Pass> pass_;
   struct Staged {
     uint64_t sequence;
     int64_t key;
+    int64_t participant;
   };
   // This batch's, until it commits; the views point into the batch.
   std::unordered_map<std::string_view, Staged> staged_;

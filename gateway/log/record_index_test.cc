@@ -52,6 +52,33 @@ std::vector<uint64_t> ParticipantSequences(LogStore& store,
   return out;
 }
 
+// The records of the disclosure decisions about `participant`, as the
+// disclosure report reads them.
+std::vector<uint64_t> ReportSequences(LogStore& store,
+                                      const std::string& participant) {
+  std::vector<StoredDisclosure> rows;
+  EXPECT_TRUE(store.ReadDisclosures(participant, 0, 1000, &rows).ok());
+  std::vector<uint64_t> out;
+  for (const StoredDisclosure& d : rows) {
+    EXPECT_EQ(d.participant_id, participant);
+    out.push_back(d.log_sequence);
+  }
+  return out;
+}
+
+// `batch` with each record delivered whole to af.
+Batch DeliveredToAf(Batch batch) {
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    Disclosure d;
+    d.record_index = i;
+    d.recipient = "af";
+    d.delivered = true;
+    d.body = batch.records[i].body;
+    batch.disclosures.push_back(d);
+  }
+  return batch;
+}
+
 // MakeRecord(n) is about p-<1000 + n % 7>; the expected sequences of one.
 std::vector<uint64_t> Expected(int participant_mod, int last, uint64_t from) {
   std::vector<uint64_t> out;
@@ -106,9 +133,9 @@ TEST_F(RecordIndexTest, AppendLeavesTheDuePassToRunDueWork) {
   EXPECT_EQ(*store->FindEvent("evt-6"), std::optional<uint64_t>(6));
 }
 
-// An idle writer indexes a slice of event keys per step, so that a batch
+// An idle writer indexes a slice of keys per step, so that a batch
 // arriving meanwhile waits for one slice; readers and the writer find every
-// record throughout.
+// record, by id and by participant, throughout.
 TEST_F(RecordIndexTest, IdlePassRunsInSlices) {
   SqliteLogStore::Options options;
   options.index_lag = kLag;
@@ -118,23 +145,36 @@ TEST_F(RecordIndexTest, IdlePassRunsInSlices) {
   ASSERT_TRUE(store->Append(MakeBatch(1, 4), kT0).ok());
   auto reader = Open(Path(), /*read_only=*/true);
   ASSERT_NE(reader, nullptr);
-  // Four keys in slices of two, then the participants and the boundary.
-  for (int64_t in_index : {2, 4, 4}) {
+  // Four event keys in slices of two, then four participant keys, then the
+  // boundary.
+  const struct {
+    int64_t event_keys;
+    int64_t participant_keys;
+  } steps[] = {{2, 0}, {4, 0}, {4, 2}, {4, 4}, {4, 4}};
+  for (const auto& step : steps) {
     ASSERT_EQ(IndexedThrough(), 0);
     ASSERT_TRUE(store->RunIdleStep().ok());
-    EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), in_index);
+    EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"),
+              step.event_keys);
+    EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"),
+              step.participant_keys);
     for (int n = 1; n <= 4; ++n) {
       const std::string id = "evt-" + std::to_string(n);
       EXPECT_EQ(*store->FindEvent(id), std::optional<uint64_t>(n)) << id;
       EXPECT_EQ(*reader->FindEvent(id), std::optional<uint64_t>(n)) << id;
     }
+    for (int mod : {1, 2, 3, 4}) {
+      const std::string participant = "p-" + std::to_string(1000 + mod);
+      EXPECT_EQ(ParticipantSequences(*reader, participant),
+                Expected(mod, 4, 1));
+      EXPECT_EQ(ParticipantSequences(*store, participant), Expected(mod, 4, 1));
+    }
   }
   EXPECT_EQ(IndexedThrough(), 4);
   EXPECT_EQ(store->UnindexedRecords(), 0u);
-  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"), 4);
-  EXPECT_EQ(ParticipantSequences(*reader, "p-1001"), Expected(1, 4, 1));
   ASSERT_TRUE(store->RunIdleStep().ok());  // nothing left
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 4);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"), 4);
 }
 
 // A pass that becomes due while an idle one is under way finishes both.
@@ -161,7 +201,7 @@ TEST_F(RecordIndexTest, PassCutShortIsDoneAgainWhole) {
   EXPECT_EQ(IndexedThrough(), 6);
   // The pass done again (records 1-4) wrote a run of its own, as did the
   // one after it (5-6); the 3 keys the cut one left stay in theirs until a
-  // merge (event_runs.h) keeps one of each.
+  // merge (key_runs.h) keeps one of each.
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 9);
   EXPECT_EQ(QueryInt(Path(),
                      "SELECT count(*) FROM (SELECT DISTINCT key, "
@@ -174,7 +214,43 @@ TEST_F(RecordIndexTest, PassCutShortIsDoneAgainWhole) {
             StatusCode::kAlreadyExists);
 }
 
-// Forty passes of five: their runs merge (event_runs.h) in the due work
+// The participant keys of a pass cut short stay in a run of their own as
+// well; a participant's records are read once each all the same.
+TEST_F(RecordIndexTest, ParticipantKeysOfAPassDoneAgainAreReadOnce) {
+  SqliteLogStore::Options options;
+  options.index_lag = kLag;
+  options.index_slice = 3;
+  {
+    auto store = OpenOrDie(Path(), options);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Append(DeliveredToAf(MakeBatch(1, 4)), kT0).ok());
+    for (int step = 0; step < 3; ++step) {
+      ASSERT_TRUE(store->RunIdleStep().ok());  // 3 + 1 event keys, 3 more
+    }
+    ASSERT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"), 3);
+    ASSERT_EQ(IndexedThrough(), 0);
+  }
+  auto store = OpenOrDie(Path(), options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(
+      AppendThenDueWork(*store, DeliveredToAf(MakeBatch(5, 10)), kT0 + 1).ok());
+  EXPECT_EQ(IndexedThrough(), 14);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"), 17);
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  for (int mod = 0; mod < 7; ++mod) {
+    const std::string participant = "p-" + std::to_string(1000 + mod);
+    EXPECT_EQ(ParticipantSequences(*reader, participant), Expected(mod, 14, 1))
+        << participant;
+    EXPECT_EQ(ParticipantSequences(*store, participant, 3),
+              Expected(mod, 14, 3))
+        << participant;
+    EXPECT_EQ(ReportSequences(*reader, participant), Expected(mod, 14, 1))
+        << participant;
+  }
+}
+
+// Forty passes of five: their runs merge (key_runs.h) in the due work
 // as the records arrive, and every id is still found, by the writer and by
 // a reader.
 TEST_F(RecordIndexTest, RunsMergeAsPassesGoAndEveryIdIsStillFound) {
@@ -193,11 +269,24 @@ TEST_F(RecordIndexTest, RunsMergeAsPassesGoAndEveryIdIsStillFound) {
   // Forty runs of 5 if nothing merged; merged as they go, runs of 40 (a
   // tier) and fewer than a tier's worth of runs of 5.
   EXPECT_LE(QueryInt(Path(), "SELECT count(*) FROM event_runs"),
-            static_cast<int64_t>(EventRuns::kFanout) + 5);
+            static_cast<int64_t>(KeyRuns::kFanout) + 5);
   EXPECT_GE(QueryInt(Path(), "SELECT max(entries) FROM event_runs"), 40);
   EXPECT_EQ(QueryInt(Path(), "SELECT sum(entries) FROM event_runs"), kRecords);
+  // The participant keys likewise.
+  EXPECT_LE(QueryInt(Path(), "SELECT count(*) FROM participant_runs"),
+            static_cast<int64_t>(KeyRuns::kFanout) + 5);
+  EXPECT_EQ(QueryInt(Path(), "SELECT sum(entries) FROM participant_runs"),
+            kRecords);
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"),
+            kRecords);
   auto reader = Open(Path(), /*read_only=*/true);
   ASSERT_NE(reader, nullptr);
+  for (int mod = 0; mod < 7; ++mod) {
+    const std::string participant = "p-" + std::to_string(1000 + mod);
+    EXPECT_EQ(ParticipantSequences(*reader, participant),
+              Expected(mod, kRecords, 1))
+        << participant;
+  }
   for (int n = 1; n <= kRecords; ++n) {
     EXPECT_EQ(*reader->FindEvent("evt-" + std::to_string(n)),
               std::optional<uint64_t>(n));
@@ -213,13 +302,13 @@ TEST_F(RecordIndexTest, RunsMergeAsPassesGoAndEveryIdIsStillFound) {
 TEST_F(RecordIndexTest, IdleStepsMergeWhatIsDue) {
   auto store = Open(Path());
   ASSERT_NE(store, nullptr);
-  const int records = static_cast<int>(EventRuns::kFanout * kLag);
+  const int records = static_cast<int>(KeyRuns::kFanout * kLag);
   for (int first = 1; first <= records; first += kLag) {
     ASSERT_TRUE(
         AppendThenDueWork(*store, MakeBatch(first, kLag), kT0 + first).ok());
   }
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"),
-            static_cast<int64_t>(EventRuns::kFanout));
+            static_cast<int64_t>(KeyRuns::kFanout));
   ASSERT_TRUE(store->RunIdleStep().ok());
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 1);
   EXPECT_EQ(QueryInt(Path(), "SELECT entries FROM event_runs"), records);
@@ -235,27 +324,27 @@ TEST_F(RecordIndexTest, MergesWaitForAPassUnderWay) {
   auto store = OpenOrDie(Path(), options);
   ASSERT_NE(store, nullptr);
   // Eight runs of five, merged by the idle steps.
-  const int full = static_cast<int>(EventRuns::kFanout * kLag);
+  const int full = static_cast<int>(KeyRuns::kFanout * kLag);
   for (int first = 1; first <= full; first += kLag) {
     ASSERT_TRUE(store->Append(MakeBatch(first, kLag), kT0 + first).ok());
     ASSERT_TRUE(store->RunDeferredWork().ok());
   }
   ASSERT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 1);
   // Seven more runs: one short of a full tier of runs of five.
-  const int seven = static_cast<int>(EventRuns::kFanout - 1) * kLag;
+  const int seven = static_cast<int>(KeyRuns::kFanout - 1) * kLag;
   for (int first = full + 1; first <= full + seven; first += kLag) {
     ASSERT_TRUE(store->Append(MakeBatch(first, kLag), kT0 + first).ok());
     ASSERT_TRUE(store->RunDeferredWork().ok());
   }
   ASSERT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"),
-            static_cast<int64_t>(EventRuns::kFanout));
+            static_cast<int64_t>(KeyRuns::kFanout));
   // An idle pass over two records writes its run (the eighth of the
   // tier), then a batch arrives before the pass is finished.
   int next = full + seven + 1;
   ASSERT_TRUE(store->Append(MakeBatch(next, 2), kT0 + next).ok());
   ASSERT_TRUE(store->RunIdleStep().ok());
   ASSERT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"),
-            static_cast<int64_t>(EventRuns::kFanout) + 1);
+            static_cast<int64_t>(KeyRuns::kFanout) + 1);
   next += 2;
   ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(next, 2), kT0 + next).ok());
   EXPECT_EQ(QueryInt(Path(),
@@ -274,9 +363,9 @@ TEST_F(RecordIndexTest, MergesWaitForAPassUnderWay) {
 
 TEST_F(RecordIndexTest, EventKeyIsTheFirstEightBytesOfTheIdsSha256) {
   // SHA-256("abc") begins ba7816bf8f01cfea.
-  EXPECT_EQ(static_cast<uint64_t>(RecordIndex::EventKey("abc")),
+  EXPECT_EQ(static_cast<uint64_t>(RecordIndex::Key("abc")),
             0xba7816bf8f01cfeaULL);
-  EXPECT_NE(RecordIndex::EventKey("evt-1"), RecordIndex::EventKey("evt-2"));
+  EXPECT_NE(RecordIndex::Key("evt-1"), RecordIndex::Key("evt-2"));
 }
 
 // Two ids may share a key: an entry is taken as an id's only when the
@@ -292,8 +381,7 @@ TEST_F(RecordIndexTest, IdsSharingAKeyAreToldApartByTheRecord) {
   testing::ExecOnFile(Path(),
                       "INSERT INTO event_index(run, key, sequence) VALUES ("
                       "(SELECT max(run) FROM event_runs), " +
-                          std::to_string(RecordIndex::EventKey("evt-100")) +
-                          ", 3)");
+                          std::to_string(RecordIndex::Key("evt-100")) + ", 3)");
   auto reader = Open(Path(), /*read_only=*/true);
   ASSERT_NE(reader, nullptr);
   EXPECT_EQ(*reader->FindEvent("evt-100"), std::nullopt);
@@ -310,6 +398,27 @@ TEST_F(RecordIndexTest, IdsSharingAKeyAreToldApartByTheRecord) {
   again.records = {MakeRecord(3)};
   EXPECT_EQ(AppendThenDueWork(*store, again, kT0 + 2).status().code(),
             StatusCode::kAlreadyExists);
+}
+
+// Two participants may share a key too: a participant's reads keep only the
+// records that carry it, the timeline and the disclosure report alike.
+TEST_F(RecordIndexTest, ParticipantsSharingAKeyAreToldApartByTheRecord) {
+  auto store = Open(Path());
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(
+      AppendThenDueWork(*store, DeliveredToAf(MakeBatch(1, 7)), kT0).ok());
+  ASSERT_EQ(IndexedThrough(), 7);
+  // p-1001's key, pointing at record 3 (p-1003), as a collision would.
+  testing::ExecOnFile(
+      Path(),
+      "INSERT INTO participant_index(run, key, sequence) VALUES ("
+      "(SELECT max(run) FROM participant_runs), " +
+          std::to_string(RecordIndex::Key("p-1001")) + ", 3)");
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(ParticipantSequences(*reader, "p-1001"), Expected(1, 7, 1));
+  EXPECT_EQ(ParticipantSequences(*reader, "p-1003"), Expected(3, 7, 1));
+  EXPECT_EQ(ReportSequences(*reader, "p-1001"), Expected(1, 7, 1));
 }
 
 // The same rule for the tail the writer remembers by key.

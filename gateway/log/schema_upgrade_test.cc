@@ -34,7 +34,7 @@ using testing::OpenOrDie;
 using testing::QueryInt;
 using testing::TempDir;
 
-constexpr int64_t kCurrentVersion = 8;
+constexpr int64_t kCurrentVersion = 9;
 
 // The tables versions 2 and 3 shared, disclosures as they were then.
 constexpr char kOldTables[] = R"sql(
@@ -111,8 +111,28 @@ CREATE VIEW participant_records(participant_id, sequence) AS
 INSERT INTO meta(key, value) VALUES ('indexed_through', 0);
 )sql";
 
-// Version 7 is today's file with the event index in one B-tree keyed
-// (key, sequence) instead of runs.
+// Version 8 is today's file with the participant index in one B-tree keyed
+// by the participant's text instead of runs, and a view over it and the
+// tail.
+constexpr char kToVersion8[] = R"sql(
+CREATE TABLE participant_index_v8(
+  participant_id TEXT NOT NULL, sequence INTEGER NOT NULL,
+  PRIMARY KEY(participant_id, sequence)) STRICT, WITHOUT ROWID;
+INSERT INTO participant_index_v8 SELECT DISTINCT r.participant_id, p.sequence
+  FROM participant_index p CROSS JOIN records r ON r.sequence = p.sequence;
+DROP TABLE participant_index;
+DROP TABLE participant_runs;
+ALTER TABLE participant_index_v8 RENAME TO participant_index;
+CREATE VIEW participant_records(participant_id, sequence) AS
+  SELECT participant_id, sequence FROM participant_index
+  UNION ALL
+  SELECT participant_id, sequence FROM records
+  WHERE sequence > (SELECT value FROM meta WHERE key = 'indexed_through');
+UPDATE meta SET value = 8 WHERE key = 'schema_version';
+)sql";
+
+// Version 7 is version 8 with the event index in one B-tree keyed (key,
+// sequence) instead of runs.
 constexpr char kToVersion7[] = R"sql(
 CREATE TABLE event_index_v7(
   key INTEGER NOT NULL, sequence INTEGER NOT NULL,
@@ -253,7 +273,8 @@ class SchemaUpgradeTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(WriteSource(Source(), records, &written_, &head_));
     if (version >= 4) {
       std::filesystem::copy_file(Source(), Path());
-      std::string sql = kToVersion7;
+      std::string sql = kToVersion8;
+      if (version <= 7) sql += kToVersion7;
       if (version <= 6) sql += kToVersion6;
       if (version <= 5) sql += std::string(kToVersion5) + kTextEventIndex;
       if (version == 4) sql += kToVersion4;
@@ -268,8 +289,9 @@ class SchemaUpgradeTest : public ::testing::Test {
     sql += kCopyDisclosuresAsOld;
     if (version == 3) {
       sql +=
-          "INSERT INTO participant_index "
-          "SELECT * FROM source.participant_index;";
+          "INSERT INTO participant_index SELECT DISTINCT r.participant_id, "
+          "p.sequence FROM source.participant_index p CROSS JOIN "
+          "source.records r ON r.sequence = p.sequence;";
       sql +=
           "UPDATE meta SET value = (SELECT value FROM source.meta "
           "WHERE key = 'indexed_through') WHERE key = 'indexed_through';";
@@ -395,6 +417,44 @@ TEST_F(SchemaUpgradeTest, VersionSevenLogIsUpgradedInPlace) {
   ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(24, 6), kT0 + 5000).ok());
   EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_runs"), 2);
   EXPECT_EQ(QueryInt(Path(), "SELECT max(run) FROM event_runs"), 2);
+}
+
+// Version 8's participant index becomes run 1, keyed by the participants'
+// keys; reads by participant and the next passes go on from it.
+TEST_F(SchemaUpgradeTest, VersionEightLogIsUpgradedInPlace) {
+  ASSERT_NO_FATAL_FAILURE(BuildOldLog(8, 23));
+  const int64_t indexed =
+      QueryInt(Path(), "SELECT count(*) FROM participant_index");
+  ASSERT_GE(indexed, 20);
+  ExpectReadersRefusedUntilUpgraded(8);
+  auto store = OpenAndUpgrade(8);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(
+      QueryInt(Path(), "SELECT count(*) FROM participant_index WHERE run = 1"),
+      indexed);
+  EXPECT_EQ(
+      QueryInt(Path(), "SELECT entries FROM participant_runs WHERE run = 1"),
+      indexed);
+  EXPECT_EQ(QueryInt(Path(),
+                     "SELECT count(*) FROM sqlite_schema "
+                     "WHERE name = 'participant_records'"),
+            0);
+  EXPECT_EQ(
+      QueryInt(Path(), "SELECT count(*) FROM participant_index WHERE key = " +
+                           std::to_string(RecordIndex::Key("p-1003"))),
+      3);  // records 3, 10, 17
+  auto reader = Open(Path(), /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  ASSERT_TRUE(AppendThenDueWork(*store, MakeBatch(24, 6), kT0 + 5000).ok());
+  EXPECT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_runs"), 2);
+  for (LogStore* s : {static_cast<LogStore*>(store.get()),
+                      static_cast<LogStore*>(reader.get())}) {
+    std::vector<StoredRecord> records;
+    ASSERT_TRUE(s->ReadParticipantRecords("p-1003", 1, 100, &records).ok());
+    std::vector<uint64_t> sequences;
+    for (const StoredRecord& r : records) sequences.push_back(r.sequence);
+    EXPECT_EQ(sequences, (std::vector<uint64_t>{3, 10, 17, 24}));
+  }
 }
 
 TEST_F(SchemaUpgradeTest, VersionSixLogIsUpgradedInPlace) {

@@ -30,7 +30,7 @@ using sqlite::ColumnString;
 using sqlite::FromSqlite;
 using sqlite::ScopedReset;
 
-constexpr int64_t kSchemaVersion = 8;
+constexpr int64_t kSchemaVersion = 9;
 
 // The versions a writer upgrades in place when it opens them.
 bool IsUpgradable(int64_t version) {
@@ -176,7 +176,7 @@ UPDATE meta SET value = 5 WHERE key = 'schema_version';
 )sql";
 
 // Versions 3 to 5 keyed event_index by the event id's text. It is rebuilt
-// keyed by samverkan_event_key(event_id) (record_index.h); the tail's view
+// keyed by samverkan_key(event_id) (record_index.h); the tail's view
 // goes, since lookups now confirm the id on the record.
 constexpr char kUpgradeFrom5[] = R"sql(
 CREATE TABLE event_index_v6(
@@ -185,7 +185,7 @@ CREATE TABLE event_index_v6(
   PRIMARY KEY(key, sequence)
 ) STRICT, WITHOUT ROWID;
 INSERT INTO event_index_v6
-  SELECT samverkan_event_key(event_id), sequence FROM event_index
+  SELECT samverkan_key(event_id), sequence FROM event_index
   ORDER BY 1, 2;
 DROP VIEW event_records;
 DROP TABLE event_index;
@@ -201,8 +201,8 @@ UPDATE meta SET value = 7 WHERE key = 'schema_version';
 )sql";
 
 // Version 7 kept event_index as one B-tree keyed (key, sequence): it becomes
-// run 1 of today's (event_runs.h), copied in its own order, so at the end
-// of the table and written once.
+// run 1 of today's (key_runs.h), copied in its own order, so at the end of
+// the table and written once.
 constexpr char kUpgradeFrom7[] = R"sql(
 ALTER TABLE event_index RENAME TO event_index_v7;
 EVENT_RUNS
@@ -212,6 +212,22 @@ INSERT INTO event_runs(run, entries)
   SELECT 1, count(*) FROM event_index HAVING count(*) > 0;
 DROP TABLE event_index_v7;
 UPDATE meta SET value = 8 WHERE key = 'schema_version';
+)sql";
+
+// Version 8 kept participant_index as one B-tree keyed by the participant's
+// text, read with its tail through a view: it becomes run 1 of the
+// participant index's runs, keyed by samverkan_key(participant_id).
+constexpr char kUpgradeFrom8[] = R"sql(
+DROP VIEW participant_records;
+ALTER TABLE participant_index RENAME TO participant_index_v8;
+PARTICIPANT_RUNS
+INSERT INTO participant_index(run, key, sequence)
+  SELECT 1, samverkan_key(participant_id), sequence FROM participant_index_v8
+  ORDER BY 2, 3;
+INSERT INTO participant_runs(run, entries)
+  SELECT 1, count(*) FROM participant_index HAVING count(*) > 0;
+DROP TABLE participant_index_v8;
+UPDATE meta SET value = 9 WHERE key = 'schema_version';
 )sql";
 
 // Run once, in one transaction, when the file is fresh.
@@ -243,20 +259,25 @@ CREATE TABLE projections(
   state BLOB NOT NULL
 ) STRICT, WITHOUT ROWID;
 PROJECTION_LOG
-INSERT INTO meta(key, value) VALUES ('schema_version', 8);
+INSERT INTO meta(key, value) VALUES ('schema_version', 9);
 RECORD_INDEX
 )sql";
 
-// Fills the placeholders of the schema, its upgrades and the disclosure
-// queries.
-std::string Expand(std::string sql) {
+// Fills the placeholders of the schema, its upgrades and the queries;
+// `from_sequence` is where kParticipantSequences starts.
+std::string Expand(std::string sql, std::string_view from_sequence = "") {
   const std::string slot_bits = std::to_string(kSlotBits);
   const std::string run_bits = std::to_string(kRunBits);
+  const std::string event_runs = KeyRuns::Schema(KeyRuns::kEvents);
+  const std::string participant_runs = KeyRuns::Schema(KeyRuns::kParticipants);
   for (const auto& [name, text] :
        {std::pair<std::string_view, std::string_view>{"RECORDS_COLUMNS",
                                                       kRecordsColumns},
         {"RECORD_INDEX", RecordIndex::kSchema},
-        {"EVENT_RUNS", EventRuns::kSchema},
+        {"EVENT_RUNS", event_runs},
+        {"PARTICIPANT_RUNS", participant_runs},
+        {"PARTICIPANT_SEQUENCES", RecordIndex::kParticipantSequences},
+        {"FROM_SEQUENCE", from_sequence},
         {"PROJECTION_LOG", ProjectionLog::kSchema},
         {"DISCLOSURES_COLUMNS", kDisclosuresColumns},
         {"DELIVERY_RUNS_COLUMNS", kDeliveryRunsColumns},
@@ -285,13 +306,13 @@ constexpr char kReadReplay[] =
     "SELECT sequence, recorded_at_us, kind, event_id, participant_id, "
     "source_organisation, payload_type, body, prev_hash, hash FROM records "
     "WHERE replay = 1 AND sequence >= ?1 ORDER BY sequence LIMIT ?2";
-// participant_index holds (participant_id, sequence) and the view adds the
-// unindexed tail; SQLite walks the IN list in order, so no sort is needed.
+// SQLite walks the IN list in order, so no sort is needed; the key ?4
+// finds the records, participant_id confirms them.
 constexpr char kReadParticipant[] =
     "SELECT sequence, recorded_at_us, kind, event_id, participant_id, "
     "source_organisation, payload_type, body, prev_hash, hash FROM records "
-    "WHERE sequence IN (SELECT sequence FROM participant_records "
-    "WHERE participant_id = ?1 AND sequence >= ?2) ORDER BY sequence LIMIT ?3";
+    "WHERE sequence IN (PARTICIPANT_SEQUENCES) AND participant_id = ?1 "
+    "ORDER BY sequence LIMIT ?3";
 constexpr char kInsertDisclosure[] =
     "INSERT INTO disclosures(id, recipient, delivered, recipient_sequence, "
     "categories, withheld_categories, consent_ids, reason, body) "
@@ -323,12 +344,10 @@ constexpr char kReadDeliveries[] =
 // The cursor ?2 is folded into the range's one lower bound: given two,
 // SQLite may seek by `id > ?2` and walk from there for every record.
 constexpr char kReadDisclosuresFrom[] =
-    "WITH mine(sequence) AS MATERIALIZED (SELECT sequence "
-    "FROM participant_records WHERE participant_id = ?1 "
-    "AND sequence >= ?2 >> SLOT_BITS) ";
+    "WITH mine(sequence) AS MATERIALIZED (PARTICIPANT_SEQUENCES) ";
 constexpr char kReadDisclosures[] =
     "FROM mine CROSS JOIN records r ON r.sequence = mine.sequence "
-    "CROSS JOIN disclosures d "
+    "AND r.participant_id = ?1 CROSS JOIN disclosures d "
     "ON d.id >= max(r.sequence << SLOT_BITS, ?2 + 1) "
     "AND d.id < (r.sequence + 1) << SLOT_BITS "
     "ORDER BY d.id LIMIT ?3";
@@ -505,9 +524,9 @@ Status SqliteLogStore::Configure(const Options& options) {
 Status SqliteLogStore::CreateSchema(
     const std::function<void(int64_t, int64_t)>& before_upgrade) {
   // The upgrade from version N, at N - 2.
-  static constexpr const char* kUpgrades[] = {kUpgradeFrom2, kUpgradeFrom3,
-                                              kUpgradeFrom4, kUpgradeFrom5,
-                                              kUpgradeFrom6, kUpgradeFrom7};
+  static constexpr const char* kUpgrades[] = {
+      kUpgradeFrom2, kUpgradeFrom3, kUpgradeFrom4, kUpgradeFrom5,
+      kUpgradeFrom6, kUpgradeFrom7, kUpgradeFrom8};
   static_assert(std::size(kUpgrades) == kSchemaVersion - 2);
   // IMMEDIATE so that two writers opening a fresh file cannot both create,
   // nor both upgrade.
@@ -580,7 +599,6 @@ Status SqliteLogStore::PrepareStatements() {
       {kHead, &head_},
       {kCountRejections, &count_rejections_},
       {kReadReplay, &read_replay_},
-      {kReadParticipant, &read_participant_},
       {kRecipientHead, &recipient_head_},
       {ProjectionLog::kRead, &read_projections_},
       {"BEGIN", &begin_reads_},
@@ -589,13 +607,16 @@ Status SqliteLogStore::PrepareStatements() {
   };
   const std::string deliveries =
       Expand(std::string(kDisclosureColumns) + kReadDeliveries);
-  const std::string disclosures = Expand(std::string(kReadDisclosuresFrom) +
-                                         kDisclosureColumns + kReadDisclosures);
+  const std::string disclosures = Expand(
+      std::string(kReadDisclosuresFrom) + kDisclosureColumns + kReadDisclosures,
+      "(?2 >> SLOT_BITS)");
+  const std::string participant = Expand(kReadParticipant, "?2");
   const std::string find_event =
       std::string(RecordIndex::kFindIndexed) + kFindEventInTail;
   if (Status s = Prepare(find_event, &find_event_); !s.ok()) return s;
   if (Status s = Prepare(deliveries, &read_deliveries_); !s.ok()) return s;
   if (Status s = Prepare(disclosures, &read_disclosures_); !s.ok()) return s;
+  if (Status s = Prepare(participant, &read_participant_); !s.ok()) return s;
   for (const auto& [sql, stmt] : reads) {
     if (Status s = Prepare(sql, stmt); !s.ok()) return s;
   }
@@ -713,7 +734,8 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
     for (const NewRecord& r : batch.records) {
       const uint64_t sequence = head.sequence + 1;
       prev_hash = head.hash;
-      if (Status s = index_->Stage(r.event_id, sequence); !s.ok()) {
+      if (Status s = index_->Stage(r.event_id, r.participant_id, sequence);
+          !s.ok()) {
         return Abandon(std::move(s));
       }
       hash = ChainHash(prev_hash, sequence, recorded_at_us, r.kind, r.body);
@@ -932,6 +954,9 @@ Status SqliteLogStore::ReadParticipantRecords(std::string_view participant,
   int rc = BindText(stmt, 1, participant);
   if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(from));
   if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, ClampToInt64(limit));
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_bind_int64(stmt, 4, RecordIndex::Key(participant));
+  }
   if (rc != SQLITE_OK) return FromSqlite(db_.get(), rc, "reading records");
   return ReadRecords(stmt, out);
 }
@@ -1186,6 +1211,9 @@ Status SqliteLogStore::ReadDisclosures(std::string_view participant,
   int rc = BindText(stmt, 1, participant);
   if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(after_id));
   if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, ClampToInt64(limit));
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_bind_int64(stmt, 4, RecordIndex::Key(participant));
+  }
   if (rc != SQLITE_OK) return FromSqlite(db_.get(), rc, "reading disclosures");
   return ReadDisclosureRows(stmt, out);
 }

@@ -63,7 +63,7 @@ class SqliteLogStore final : public LogStore {
     // and queries by participant scan that many records at most.
     size_t index_lag = 65536;
     // Event keys one idle step of an index pass inserts, and index entries
-    // one merge step moves (record_index.h, event_runs.h), each step a
+    // one merge step moves (record_index.h, key_runs.h), each step a
     // transaction of its own: the most a submission arriving meanwhile
     // waits for.
     size_t index_slice = 4096;
@@ -116,8 +116,8 @@ class SqliteLogStore final : public LogStore {
   StatusOr<std::vector<v1::RejectionCount>> CountRejections() override;
   Status ReadReplay(uint64_t from, size_t limit,
                     std::vector<StoredRecord>* out) override;
-  // Through participant_index, whose entries are in sequence order within
-  // one participant, and the records not indexed yet.
+  // Through each run of participant_index, which holds a participant's
+  // entries in sequence order, and the records not indexed yet.
   Status ReadParticipantRecords(std::string_view participant, uint64_t from,
                                 size_t limit,
                                 std::vector<StoredRecord>* out) override;

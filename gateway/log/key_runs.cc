@@ -1,5 +1,5 @@
-// The event index's runs and their merges; see event_runs.h for why runs.
-#include "gateway/log/event_runs.h"
+// An index's runs and their merges; see key_runs.h for why runs.
+#include "gateway/log/key_runs.h"
 
 #include <algorithm>
 #include <limits>
@@ -13,50 +13,49 @@ using sqlite::ClampToInt64;
 using sqlite::FromSqlite;
 using sqlite::ScopedReset;
 
+namespace {
+
 // WITHOUT ROWID: the key is the B-tree key, so an entry is stored once, 16
-// bytes of key and sequence plus a small run id. event_runs lists every run
-// with entries in event_index, so a lookup knows where to probe; a merge's
-// sources name its target, so that a merge cut short goes on.
-const char EventRuns::kSchema[] = R"sql(
-CREATE TABLE event_index(
+// bytes of key and sequence plus a small run id. The runs table lists every
+// run with entries in the index, so a lookup knows where to probe; a
+// merge's sources name its target, so that a merge cut short goes on.
+constexpr char kSchema[] = R"sql(
+CREATE TABLE $index(
   run INTEGER NOT NULL,
   key INTEGER NOT NULL,
   sequence INTEGER NOT NULL,
   PRIMARY KEY(run, key, sequence)
 ) STRICT, WITHOUT ROWID;
-CREATE TABLE event_runs(
+CREATE TABLE $runs(
   run INTEGER PRIMARY KEY,
   entries INTEGER NOT NULL,
   merging_into INTEGER
 ) STRICT;
 )sql";
-
-namespace {
-
 constexpr char kInsert[] =
-    "INSERT OR IGNORE INTO event_index(run, key, sequence) VALUES (?1, ?2, ?3)";
+    "INSERT OR IGNORE INTO $index(run, key, sequence) VALUES (?1, ?2, ?3)";
 constexpr char kAddEntries[] =
-    "INSERT INTO event_runs(run, entries) VALUES (?1, ?2) "
+    "INSERT INTO $runs(run, entries) VALUES (?1, ?2) "
     "ON CONFLICT(run) DO UPDATE SET entries = entries + excluded.entries";
 // A run's smallest entries: a merge deletes what it has moved, so what is
 // left of a source always starts at its first leaf.
 constexpr char kReadRun[] =
-    "SELECT key, sequence FROM event_index WHERE run = ?1 "
+    "SELECT key, sequence FROM $index WHERE run = ?1 "
     "ORDER BY key, sequence LIMIT ?2";
 constexpr char kDeleteThrough[] =
-    "DELETE FROM event_index WHERE run = ?1 AND (key, sequence) <= (?2, ?3)";
+    "DELETE FROM $index WHERE run = ?1 AND (key, sequence) <= (?2, ?3)";
 constexpr char kSetMergingInto[] =
-    "UPDATE event_runs SET merging_into = ?2 WHERE run = ?1";
-constexpr char kDropRun[] = "DELETE FROM event_runs WHERE run = ?1";
+    "UPDATE $runs SET merging_into = ?2 WHERE run = ?1";
+constexpr char kDropRun[] = "DELETE FROM $runs WHERE run = ?1";
 constexpr char kLoad[] =
-    "SELECT run, entries, merging_into FROM event_runs ORDER BY run";
-constexpr char kLastRun[] = "SELECT coalesce(max(run), 0) FROM event_index";
+    "SELECT run, entries, merging_into FROM $runs ORDER BY run";
+constexpr char kLastRun[] = "SELECT coalesce(max(run), 0) FROM $index";
 // Entries a merge reads per chunk, from all its sources together: a few
 // hundred KiB in memory at a time.
 constexpr size_t kChunk = 16384;
 
 // Steps `stmt` (bound, expecting no rows) and resets it.
-Status Run(sqlite3* db, sqlite3_stmt* stmt, int rc, const char* what) {
+Status Run(sqlite3* db, sqlite3_stmt* stmt, int rc, std::string_view what) {
   ScopedReset reset(stmt);
   if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
   return rc == SQLITE_DONE ? OkStatus() : FromSqlite(db, rc, what);
@@ -65,7 +64,7 @@ Status Run(sqlite3* db, sqlite3_stmt* stmt, int rc, const char* what) {
 }  // namespace
 
 // What one MergeStep changed, applied to memory only once it committed.
-struct EventRuns::Step {
+struct KeyRuns::Step {
   // A merge this step started, 0 if none, and its sources.
   uint64_t started = 0;
   std::vector<uint64_t> started_sources;
@@ -76,7 +75,7 @@ struct EventRuns::Step {
   std::vector<uint64_t> dropped;
 };
 
-int EventRuns::Tier(uint64_t entries, uint64_t unit) {
+int KeyRuns::Tier(uint64_t entries, uint64_t unit) {
   int tier = 0;
   uint64_t bound = std::max<uint64_t>(unit, 1) * kFanout;
   while (entries >= bound) {
@@ -87,8 +86,7 @@ int EventRuns::Tier(uint64_t entries, uint64_t unit) {
   return tier;
 }
 
-std::vector<uint64_t> EventRuns::PickMerge(const RunSizes& runs,
-                                           uint64_t unit) {
+std::vector<uint64_t> KeyRuns::PickMerge(const RunSizes& runs, uint64_t unit) {
   std::map<int, std::vector<uint64_t>> tiers;
   for (const auto& [run, entries] : runs) {
     tiers[Tier(entries, unit)].push_back(run);
@@ -99,12 +97,29 @@ std::vector<uint64_t> EventRuns::PickMerge(const RunSizes& runs,
   return {};
 }
 
-EventRuns::EventRuns(sqlite3* db, uint64_t unit)
-    : db_(db), unit_(std::max<uint64_t>(unit, 1)) {}
+std::string KeyRuns::Substitute(std::string_view sql, const Tables& tables) {
+  std::string out(sql);
+  for (const auto& [name, table] :
+       {std::pair<std::string_view, std::string_view>{"$index", tables.index},
+        {"$runs", tables.runs}}) {
+    for (size_t at = out.find(name); at != std::string::npos;
+         at = out.find(name, at + table.size())) {
+      out.replace(at, name.size(), table);
+    }
+  }
+  return out;
+}
 
-EventRuns::~EventRuns() = default;
+std::string KeyRuns::Schema(const Tables& tables) {
+  return Substitute(kSchema, tables);
+}
 
-Status EventRuns::Prepare() {
+KeyRuns::KeyRuns(sqlite3* db, const Tables& tables, uint64_t unit)
+    : db_(db), tables_(tables), unit_(std::max<uint64_t>(unit, 1)) {}
+
+KeyRuns::~KeyRuns() = default;
+
+Status KeyRuns::Prepare() {
   const std::pair<const char*, sqlite::Statement*> statements[] = {
       {kInsert, &insert_},
       {kAddEntries, &add_entries_},
@@ -114,14 +129,18 @@ Status EventRuns::Prepare() {
       {kDropRun, &drop_run_},
   };
   for (const auto& [sql, stmt] : statements) {
-    if (Status s = sqlite::Prepare(db_, sql, stmt); !s.ok()) return s;
+    if (Status s = sqlite::Prepare(db_, Substitute(sql, tables_), stmt);
+        !s.ok())
+      return s;
   }
   return OkStatus();
 }
 
-Status EventRuns::Load() {
+Status KeyRuns::Load() {
   sqlite::Statement stmt;
-  if (Status s = sqlite::Prepare(db_, kLoad, &stmt); !s.ok()) return s;
+  if (Status s = sqlite::Prepare(db_, Substitute(kLoad, tables_), &stmt);
+      !s.ok())
+    return s;
   RunSizes runs;
   std::map<uint64_t, std::vector<uint64_t>> merges;
   int rc;
@@ -134,8 +153,13 @@ Status EventRuns::Load() {
           .push_back(run);
     }
   }
-  if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "reading event_runs");
-  if (Status s = sqlite::Prepare(db_, kLastRun, &stmt); !s.ok()) return s;
+  if (rc != SQLITE_DONE) {
+    return FromSqlite(db_, rc, std::string("reading ") + tables_.runs);
+  }
+  if (Status s = sqlite::Prepare(db_, Substitute(kLastRun, tables_), &stmt);
+      !s.ok()) {
+    return s;
+  }
   rc = sqlite3_step(stmt.get());
   if (rc != SQLITE_ROW) return FromSqlite(db_, rc, "reading the last run");
   // Every run with entries is listed; the index is asked too so that an id
@@ -149,7 +173,7 @@ Status EventRuns::Load() {
   return OkStatus();
 }
 
-Status EventRuns::Append(uint64_t run, std::span<const Entry> entries) {
+Status KeyRuns::Append(uint64_t run, std::span<const Entry> entries) {
   int64_t added = 0;
   Status s = sqlite::InTransaction(db_, [&]() -> Status {
     if (Status inserted = Insert(run, entries, &added); !inserted.ok()) {
@@ -164,7 +188,7 @@ Status EventRuns::Append(uint64_t run, std::span<const Entry> entries) {
   return s;
 }
 
-EventRuns::RunSizes EventRuns::IdleRuns() const {
+KeyRuns::RunSizes KeyRuns::IdleRuns() const {
   RunSizes idle = runs_;
   for (const auto& [target, sources] : merges_) {
     idle.erase(target);
@@ -173,7 +197,7 @@ EventRuns::RunSizes EventRuns::IdleRuns() const {
   return idle;
 }
 
-uint64_t EventRuns::SmallestMerge(const Merges& merges) const {
+uint64_t KeyRuns::SmallestMerge(const Merges& merges) const {
   auto size = [this](uint64_t run) {
     auto it = runs_.find(run);
     return it == runs_.end() ? 0 : it->second;
@@ -191,7 +215,7 @@ uint64_t EventRuns::SmallestMerge(const Merges& merges) const {
   return smallest;
 }
 
-void EventRuns::Refresh() {
+void KeyRuns::Refresh() {
   int top = 0;
   for (const auto& [run, entries] : runs_) {
     top = std::max(top, Tier(entries, unit_));
@@ -200,7 +224,7 @@ void EventRuns::Refresh() {
   merge_due_ = !merges_.empty() || !PickMerge(IdleRuns(), unit_).empty();
 }
 
-Status EventRuns::MergeStep(size_t max_entries) {
+Status KeyRuns::MergeStep(size_t max_entries) {
   if (!MergeDue()) return OkStatus();
   Step step;
   Status s = sqlite::InTransaction(db_, [&]() -> Status {
@@ -221,7 +245,7 @@ Status EventRuns::MergeStep(size_t max_entries) {
   return s;
 }
 
-Status EventRuns::StartMerge(Step* step) {
+Status KeyRuns::StartMerge(Step* step) {
   std::vector<uint64_t> sources = PickMerge(IdleRuns(), unit_);
   if (sources.empty()) return OkStatus();
   const uint64_t target = next_run_;
@@ -237,7 +261,7 @@ Status EventRuns::StartMerge(Step* step) {
   return OkStatus();
 }
 
-Status EventRuns::MoveChunk(size_t max_entries, Step* step, size_t* moved) {
+Status KeyRuns::MoveChunk(size_t max_entries, Step* step, size_t* moved) {
   const size_t per_source =
       std::max<size_t>(1, max_entries / step->sources.size());
   std::vector<std::vector<Entry>> fetched(step->sources.size());
@@ -281,7 +305,7 @@ Status EventRuns::MoveChunk(size_t max_entries, Step* step, size_t* moved) {
     } else {
       left.push_back(source);
       // Sources still merging keep their count up to date, for the tiers
-      // of the next merges and for whoever reads event_runs.
+      // of the next merges and for whoever reads the runs table.
       if (Status s = AddEntries(source, -taken); !s.ok()) return s;
       step->added[source] -= taken;
     }
@@ -305,8 +329,8 @@ Status EventRuns::MoveChunk(size_t max_entries, Step* step, size_t* moved) {
   return OkStatus();
 }
 
-Status EventRuns::Insert(uint64_t run, std::span<const Entry> entries,
-                         int64_t* inserted) {
+Status KeyRuns::Insert(uint64_t run, std::span<const Entry> entries,
+                       int64_t* inserted) {
   sqlite3_stmt* stmt = insert_.get();
   for (const auto& [key, sequence] : entries) {
     ScopedReset reset(stmt);
@@ -316,20 +340,22 @@ Status EventRuns::Insert(uint64_t run, std::span<const Entry> entries,
       rc = sqlite3_bind_int64(stmt, 3, ClampToInt64(sequence));
     }
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc != SQLITE_DONE) return FromSqlite(db_, rc, "indexing event ids");
+    if (rc != SQLITE_DONE) {
+      return FromSqlite(db_, rc, std::string("adding to ") + tables_.index);
+    }
     *inserted += sqlite3_changes(db_);
   }
   return OkStatus();
 }
 
-Status EventRuns::AddEntries(uint64_t run, int64_t entries) {
+Status KeyRuns::AddEntries(uint64_t run, int64_t entries) {
   sqlite3_stmt* stmt = add_entries_.get();
   int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(run));
   if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, entries);
   return Run(db_, stmt, rc, "counting a run's entries");
 }
 
-void EventRuns::Apply(const Step& step) {
+void KeyRuns::Apply(const Step& step) {
   if (step.started != 0) {
     next_run_ = std::max(next_run_, step.started + 1);
     merges_[step.started] = step.started_sources;

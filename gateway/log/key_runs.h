@@ -1,9 +1,12 @@
-// The event index as sorted runs, merged a bounded step at a time.
+// An index of the log as sorted runs, merged a bounded step at a time: the
+// event index and the participant index are each one.
 //
-// Event keys are hashes, so a pass inserting them into one B-tree dirties a
-// leaf page per key once the index has more leaves than a pass has keys:
-// about 20 µs a record on a 10M-record log, and a pass a second long
-// (docs/BENCHMARKS.md, "The event index at scale"). Instead each pass
+// Their keys are hashes (of event ids, of participants), so a pass
+// inserting them into one B-tree dirties a leaf page per key once the index
+// has more leaves than a pass has keys: about 20 µs a record for the event
+// index on a 10M-record log, and a pass a second long (docs/BENCHMARKS.md,
+// "The event index at scale"); a page per participant for the participant
+// index. Instead each pass
 // appends its keys, sorted, as a run of its own: rows keyed (run, key,
 // sequence) with a run id larger than any before, so the run's pages are
 // new and written once, in order. Runs of a tier (about kFanout^t passes'
@@ -14,16 +17,19 @@
 // stopped, and each key is rewritten about log_kFanout(records / unit)
 // times in its life. Merges of different tiers may be under way at once;
 // the smallest goes first, so that a long merge of large runs does not
-// leave small ones piling up. A lookup probes every run listed in
-// event_runs; the runs stay few (under kFanout a tier), and the event key
-// filter spares nearly every lookup the probes. See log_format.md.
-#ifndef SAMVERKAN_GATEWAY_LOG_EVENT_RUNS_H_
-#define SAMVERKAN_GATEWAY_LOG_EVENT_RUNS_H_
+// leave small ones piling up. A lookup probes every run its runs table
+// lists; the runs stay few (under kFanout a tier), and for event ids the
+// event key filter spares nearly every lookup the probes. See
+// log_format.md.
+#ifndef SAMVERKAN_GATEWAY_LOG_KEY_RUNS_H_
+#define SAMVERKAN_GATEWAY_LOG_KEY_RUNS_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <span>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,8 +40,18 @@ struct sqlite3;
 
 namespace samverkan::gateway {
 
-class EventRuns {
+class KeyRuns {
  public:
+  // The two tables of one index: `index` holds its entries keyed (run, key,
+  // sequence), `runs` lists its runs.
+  struct Tables {
+    const char* index;
+    const char* runs;
+  };
+  static constexpr Tables kEvents{"event_index", "event_runs"};
+  static constexpr Tables kParticipants{"participant_index",
+                                        "participant_runs"};
+
   // (key, sequence), in that order.
   using Entry = std::pair<int64_t, uint64_t>;
   // Run id -> the entries it holds.
@@ -44,8 +60,10 @@ class EventRuns {
   using Merges = std::map<uint64_t, std::vector<uint64_t>>;
 
   static constexpr size_t kFanout = 8;
-  // The two tables, part of RecordIndex::kSchema.
-  static const char kSchema[];
+  // The CREATE TABLE statements of `tables`, part of RecordIndex's schema.
+  static std::string Schema(const Tables& tables);
+  // `sql` with $index and $runs naming `tables`.
+  static std::string Substitute(std::string_view sql, const Tables& tables);
 
   // A run's tier: 0 below unit * kFanout entries, t when it holds about
   // unit * kFanout^t.
@@ -56,13 +74,15 @@ class EventRuns {
 
   // `db` is the writer's connection; not owned, it must outlive this object.
   // `unit` is the entries of a pass (the index lag): tiers count from it.
-  EventRuns(sqlite3* db, uint64_t unit);
-  EventRuns(const EventRuns&) = delete;
-  EventRuns& operator=(const EventRuns&) = delete;
-  ~EventRuns();
+  KeyRuns(sqlite3* db, const Tables& tables, uint64_t unit);
+  KeyRuns(const KeyRuns&) = delete;
+  KeyRuns& operator=(const KeyRuns&) = delete;
+  ~KeyRuns();
+
+  const Tables& tables() const { return tables_; }
 
   Status Prepare();
-  // Reads event_runs: the runs, and the merges under way.
+  // Reads the runs table: the runs, and the merges under way.
   Status Load();
 
   // A run id larger than every run's, for a pass to append to.
@@ -107,6 +127,7 @@ class EventRuns {
   void Refresh();
 
   sqlite3* const db_;
+  const Tables tables_;
   const uint64_t unit_;
   sqlite::Statement insert_;
   sqlite::Statement add_entries_;
@@ -123,4 +144,4 @@ class EventRuns {
 
 }  // namespace samverkan::gateway
 
-#endif  // SAMVERKAN_GATEWAY_LOG_EVENT_RUNS_H_
+#endif  // SAMVERKAN_GATEWAY_LOG_KEY_RUNS_H_

@@ -1,14 +1,15 @@
-// The event index's runs (event_runs.h): the merge policy, one row per
-// rule; merges that keep every entry in exactly one run at every commit;
-// a merge cut short going on after a reopen; a failed step changing
-// nothing.
-#include "gateway/log/event_runs.h"
+// An index's runs (key_runs.h): the merge policy, one row per rule; merges
+// that keep every entry in exactly one run at every commit; a merge cut
+// short going on after a reopen; a failed step changing nothing. The file
+// tests run on the event index's tables and on the participant index's.
+#include "gateway/log/key_runs.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -17,16 +18,22 @@
 #include "gateway/log/test_util.h"
 
 namespace samverkan::gateway {
+
+// For the test names and failure messages: the index table's name.
+void PrintTo(const KeyRuns::Tables& tables, std::ostream* os) {
+  *os << tables.index;
+}
+
 namespace {
 
-using Entry = EventRuns::Entry;
+using Entry = KeyRuns::Entry;
 using testing::TempDir;
 
 constexpr uint64_t kUnit = 100;
 
-static_assert(EventRuns::kFanout == 8, "the rows below are for a fanout of 8");
+static_assert(KeyRuns::kFanout == 8, "the rows below are for a fanout of 8");
 
-TEST(EventRunsTest, TierCountsFromTheUnit) {
+TEST(KeyRunsTest, TierCountsFromTheUnit) {
   const struct {
     uint64_t entries;
     int tier;
@@ -43,13 +50,13 @@ TEST(EventRunsTest, TierCountsFromTheUnit) {
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.entries);
-    EXPECT_EQ(EventRuns::Tier(row.entries, kUnit), row.tier);
+    EXPECT_EQ(KeyRuns::Tier(row.entries, kUnit), row.tier);
   }
 }
 
 // `count` runs of `entries` each, numbered from `first`, added to `runs`.
-EventRuns::RunSizes With(EventRuns::RunSizes runs, uint64_t first, int count,
-                         uint64_t entries) {
+KeyRuns::RunSizes With(KeyRuns::RunSizes runs, uint64_t first, int count,
+                       uint64_t entries) {
   for (int i = 0; i < count; ++i) runs[first + i] = entries;
   return runs;
 }
@@ -60,10 +67,10 @@ std::vector<uint64_t> Ids(uint64_t first, int count) {
   return out;
 }
 
-TEST(EventRunsTest, PickMergeTakesTheLowestFullTier) {
+TEST(KeyRunsTest, PickMergeTakesTheLowestFullTier) {
   const struct {
     const char* rule;
-    EventRuns::RunSizes runs;
+    KeyRuns::RunSizes runs;
     std::vector<uint64_t> picked;
   } rows[] = {
       {"no runs, no merge", {}, {}},
@@ -82,15 +89,15 @@ TEST(EventRunsTest, PickMergeTakesTheLowestFullTier) {
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.rule);
-    EXPECT_EQ(EventRuns::PickMerge(row.runs, kUnit), row.picked);
+    EXPECT_EQ(KeyRuns::PickMerge(row.runs, kUnit), row.picked);
   }
 }
 
-class EventRunsFileTest : public ::testing::Test {
+class KeyRunsFileTest : public ::testing::TestWithParam<KeyRuns::Tables> {
  protected:
   void SetUp() override {
     ASSERT_EQ(sqlite3_open(dir_.File("index.sqlite").c_str(), &db_), SQLITE_OK);
-    ASSERT_TRUE(sqlite::Exec(db_, EventRuns::kSchema).ok());
+    ASSERT_TRUE(sqlite::Exec(db_, KeyRuns::Schema(GetParam())).ok());
     Reopen();
   }
   void TearDown() override {
@@ -98,9 +105,9 @@ class EventRunsFileTest : public ::testing::Test {
     sqlite3_close(db_);
   }
 
-  // A new EventRuns on the same file, as after a restart.
+  // A new KeyRuns on the same file, as after a restart.
   void Reopen() {
-    runs_ = std::make_unique<EventRuns>(db_, kUnit);
+    runs_ = std::make_unique<KeyRuns>(db_, GetParam(), kUnit);
     ASSERT_TRUE(runs_->Prepare().ok());
     ASSERT_TRUE(runs_->Load().ok());
   }
@@ -115,7 +122,12 @@ class EventRunsFileTest : public ::testing::Test {
     return out;
   }
 
-  int64_t Query(const std::string& sql) {
+  static std::string Sql(std::string_view text) {
+    return KeyRuns::Substitute(text, GetParam());
+  }
+
+  int64_t Query(const std::string& text) {
+    const std::string sql = Sql(text);
     sqlite3_stmt* stmt = nullptr;
     EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr),
               SQLITE_OK)
@@ -127,40 +139,40 @@ class EventRunsFileTest : public ::testing::Test {
   }
 
   // Every entry of `all` in exactly one run, nothing else in the index;
-  // event_runs and memory count each run's entries as the table holds them.
+  // the runs table and memory count each run's entries as the table holds them.
   void ExpectEveryEntryOnce(const std::vector<Entry>& all) {
-    EXPECT_EQ(Query("SELECT count(*) FROM event_index"),
+    EXPECT_EQ(Query("SELECT count(*) FROM $index"),
               static_cast<int64_t>(all.size()));
     EXPECT_EQ(Query("SELECT count(*) FROM (SELECT DISTINCT key, sequence "
-                    "FROM event_index)"),
+                    "FROM $index)"),
               static_cast<int64_t>(all.size()));
     for (size_t i = 0; i < all.size(); i += all.size() / 50 + 1) {
-      EXPECT_EQ(Query("SELECT count(*) FROM event_runs u CROSS JOIN "
-                      "event_index e ON e.run = u.run AND e.key = " +
+      EXPECT_EQ(Query("SELECT count(*) FROM $runs u CROSS JOIN "
+                      "$index e ON e.run = u.run AND e.key = " +
                       std::to_string(all[i].first) +
                       " AND e.sequence = " + std::to_string(all[i].second)),
                 1);
     }
-    EXPECT_EQ(Query("SELECT count(*) FROM event_runs u WHERE entries != "
-                    "(SELECT count(*) FROM event_index e WHERE e.run = u.run)"),
+    EXPECT_EQ(Query("SELECT count(*) FROM $runs u WHERE entries != "
+                    "(SELECT count(*) FROM $index e WHERE e.run = u.run)"),
               0);
     EXPECT_EQ(Query("SELECT count(*) FROM (SELECT DISTINCT run FROM "
-                    "event_index) WHERE run NOT IN (SELECT run FROM "
-                    "event_runs)"),
+                    "$index) WHERE run NOT IN (SELECT run FROM "
+                    "$runs)"),
               0);
-    EXPECT_EQ(Query("SELECT count(*) FROM event_runs"),
+    EXPECT_EQ(Query("SELECT count(*) FROM $runs"),
               static_cast<int64_t>(runs_->runs().size()));
     for (const auto& [run, entries] : runs_->runs()) {
-      EXPECT_EQ(Query("SELECT entries FROM event_runs WHERE run = " +
-                      std::to_string(run)),
-                static_cast<int64_t>(entries));
+      EXPECT_EQ(
+          Query("SELECT entries FROM $runs WHERE run = " + std::to_string(run)),
+          static_cast<int64_t>(entries));
     }
   }
 
   // Appends kFanout passes of `size` entries each as their own runs.
   std::vector<Entry> FullTier(uint64_t size = kUnit, uint64_t first = 1) {
     std::vector<Entry> all;
-    for (size_t pass = 0; pass < EventRuns::kFanout; ++pass) {
+    for (size_t pass = 0; pass < KeyRuns::kFanout; ++pass) {
       const std::vector<Entry> entries = Entries(first + pass * size, size);
       EXPECT_TRUE(runs_->Append(runs_->NewRun(), entries).ok());
       all.insert(all.end(), entries.begin(), entries.end());
@@ -170,30 +182,30 @@ class EventRunsFileTest : public ::testing::Test {
 
   TempDir dir_;
   sqlite3* db_ = nullptr;
-  std::unique_ptr<EventRuns> runs_;
+  std::unique_ptr<KeyRuns> runs_;
   std::mt19937_64 random_{7};
 };
 
-TEST_F(EventRunsFileTest, PassesAppendRunsOfTheirOwn) {
+TEST_P(KeyRunsFileTest, PassesAppendRunsOfTheirOwn) {
   EXPECT_FALSE(runs_->MergeDue());
   const std::vector<Entry> first = Entries(1, 10);
   ASSERT_TRUE(runs_->Append(runs_->NewRun(), first).ok());
   const std::vector<Entry> second = Entries(11, 10);
   ASSERT_TRUE(runs_->Append(runs_->NewRun(), second).ok());
-  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{1, 10}, {2, 10}}));
+  EXPECT_EQ(runs_->runs(), (KeyRuns::RunSizes{{1, 10}, {2, 10}}));
   std::vector<Entry> all = first;
   all.insert(all.end(), second.begin(), second.end());
   ExpectEveryEntryOnce(all);
   // A pass done again after it was cut short adds nothing twice.
   ASSERT_TRUE(runs_->Append(2, second).ok());
-  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{1, 10}, {2, 10}}));
+  EXPECT_EQ(runs_->runs(), (KeyRuns::RunSizes{{1, 10}, {2, 10}}));
   Reopen();
   EXPECT_EQ(runs_->NewRun(), 3u);
 }
 
 // Small steps, so that the merge spans many commits: after each one every
 // entry is in exactly one run.
-TEST_F(EventRunsFileTest, MergeStepsMoveEntriesWithoutLosingOrRepeating) {
+TEST_P(KeyRunsFileTest, MergeStepsMoveEntriesWithoutLosingOrRepeating) {
   const std::vector<Entry> all = FullTier();
   ASSERT_TRUE(runs_->MergeDue());
   int steps = 0;
@@ -203,17 +215,17 @@ TEST_F(EventRunsFileTest, MergeStepsMoveEntriesWithoutLosingOrRepeating) {
     ASSERT_NO_FATAL_FAILURE(ExpectEveryEntryOnce(all));
   }
   EXPECT_GE(steps, static_cast<int>(all.size() / 30));
-  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{9, all.size()}}));
+  EXPECT_EQ(runs_->runs(), (KeyRuns::RunSizes{{9, all.size()}}));
   EXPECT_TRUE(runs_->merges().empty());
   // The next pass's run comes after the merge's.
   EXPECT_EQ(runs_->NewRun(), 10u);
 }
 
-TEST_F(EventRunsFileTest, MergeCutShortGoesOnAfterAReopen) {
+TEST_P(KeyRunsFileTest, MergeCutShortGoesOnAfterAReopen) {
   const std::vector<Entry> all = FullTier();
   ASSERT_TRUE(runs_->MergeStep(50).ok());
   ASSERT_TRUE(runs_->MergeStep(50).ok());
-  const EventRuns::Merges under_way = {{9, Ids(1, 8)}};
+  const KeyRuns::Merges under_way = {{9, Ids(1, 8)}};
   EXPECT_EQ(runs_->merges(), under_way);
   Reopen();
   EXPECT_EQ(runs_->merges(), under_way);
@@ -223,7 +235,7 @@ TEST_F(EventRunsFileTest, MergeCutShortGoesOnAfterAReopen) {
   const std::vector<Entry> late = Entries(10000, 5);
   ASSERT_TRUE(runs_->Append(runs_->NewRun(), late).ok());
   while (runs_->MergeDue()) ASSERT_TRUE(runs_->MergeStep(1000).ok());
-  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{9, all.size()}, {10, 5}}));
+  EXPECT_EQ(runs_->runs(), (KeyRuns::RunSizes{{9, all.size()}, {10, 5}}));
   std::vector<Entry> with_late = all;
   with_late.insert(with_late.end(), late.begin(), late.end());
   ExpectEveryEntryOnce(with_late);
@@ -231,7 +243,7 @@ TEST_F(EventRunsFileTest, MergeCutShortGoesOnAfterAReopen) {
 
 // A pass done again after being cut short leaves its entries in two runs;
 // their merge holds each once.
-TEST_F(EventRunsFileTest, MergeKeepsOneOfAnEntryInTwoRuns) {
+TEST_P(KeyRunsFileTest, MergeKeepsOneOfAnEntryInTwoRuns) {
   const std::vector<Entry> entries = Entries(1, 40);
   ASSERT_TRUE(
       runs_->Append(runs_->NewRun(), std::span(entries).first(25)).ok());
@@ -240,14 +252,14 @@ TEST_F(EventRunsFileTest, MergeKeepsOneOfAnEntryInTwoRuns) {
     ASSERT_TRUE(runs_->Append(runs_->NewRun(), Entries(100 + run, 1)).ok());
   }
   while (runs_->MergeDue()) ASSERT_TRUE(runs_->MergeStep(7).ok());
-  EXPECT_EQ(Query("SELECT count(*) FROM event_index"), 46);
-  EXPECT_EQ(Query("SELECT count(*) FROM event_index WHERE run = 9"), 46);
-  EXPECT_EQ(Query("SELECT entries FROM event_runs WHERE run = 9"), 46);
+  EXPECT_EQ(Query("SELECT count(*) FROM $index"), 46);
+  EXPECT_EQ(Query("SELECT count(*) FROM $index WHERE run = 9"), 46);
+  EXPECT_EQ(Query("SELECT entries FROM $runs WHERE run = 9"), 46);
 }
 
 // A tier of small runs filling while large ones merge is merged first,
 // alongside; both merges survive a reopen.
-TEST_F(EventRunsFileTest, SmallestMergeGoesFirst) {
+TEST_P(KeyRunsFileTest, SmallestMergeGoesFirst) {
   std::vector<Entry> all = FullTier(kUnit * 8);  // runs 1-8, tier 1
   ASSERT_TRUE(runs_->MergeStep(100).ok());
   ASSERT_EQ(runs_->merges().size(), 1u);
@@ -255,10 +267,10 @@ TEST_F(EventRunsFileTest, SmallestMergeGoesFirst) {
   all.insert(all.end(), small.begin(), small.end());
   ASSERT_TRUE(runs_->MergeStep(20).ok());
   EXPECT_EQ(runs_->merges(),
-            (EventRuns::Merges{{9, Ids(1, 8)}, {18, Ids(10, 8)}}));
+            (KeyRuns::Merges{{9, Ids(1, 8)}, {18, Ids(10, 8)}}));
   Reopen();
   EXPECT_EQ(runs_->merges(),
-            (EventRuns::Merges{{9, Ids(1, 8)}, {18, Ids(10, 8)}}));
+            (KeyRuns::Merges{{9, Ids(1, 8)}, {18, Ids(10, 8)}}));
   ASSERT_NO_FATAL_FAILURE(ExpectEveryEntryOnce(all));
   for (int step = 0; step < 10 && runs_->merges().size() == 2; ++step) {
     ASSERT_TRUE(runs_->MergeStep(20).ok());
@@ -273,26 +285,33 @@ TEST_F(EventRunsFileTest, SmallestMergeGoesFirst) {
   ExpectEveryEntryOnce(all);
 }
 
-TEST_F(EventRunsFileTest, FailedStepChangesNothing) {
+TEST_P(KeyRunsFileTest, FailedStepChangesNothing) {
   const std::vector<Entry> all = FullTier();
   ASSERT_TRUE(runs_->MergeStep(50).ok());
-  ASSERT_TRUE(sqlite::Exec(db_,
-                           "CREATE TABLE fail(x);"
-                           "CREATE TRIGGER injected BEFORE INSERT ON "
-                           "event_index WHEN EXISTS (SELECT 1 FROM fail) "
-                           "BEGIN SELECT RAISE(ABORT, 'injected'); END;"
-                           "INSERT INTO fail VALUES (1);")
-                  .ok());
-  const EventRuns::RunSizes before = runs_->runs();
+  ASSERT_TRUE(
+      sqlite::Exec(db_, Sql("CREATE TABLE fail(x);"
+                            "CREATE TRIGGER injected BEFORE INSERT ON "
+                            "$index WHEN EXISTS (SELECT 1 FROM fail) "
+                            "BEGIN SELECT RAISE(ABORT, 'injected'); END;"
+                            "INSERT INTO fail VALUES (1);"))
+          .ok());
+  const KeyRuns::RunSizes before = runs_->runs();
   Status failed = runs_->MergeStep(50);
   EXPECT_FALSE(failed.ok());
   EXPECT_EQ(runs_->runs(), before);
   ASSERT_NO_FATAL_FAILURE(ExpectEveryEntryOnce(all));
   ASSERT_TRUE(sqlite::Exec(db_, "DELETE FROM fail;").ok());
   while (runs_->MergeDue()) ASSERT_TRUE(runs_->MergeStep(1000).ok());
-  EXPECT_EQ(runs_->runs(), (EventRuns::RunSizes{{9, all.size()}}));
+  EXPECT_EQ(runs_->runs(), (KeyRuns::RunSizes{{9, all.size()}}));
   ExpectEveryEntryOnce(all);
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    BothIndexes, KeyRunsFileTest,
+    ::testing::Values(KeyRuns::kEvents, KeyRuns::kParticipants),
+    [](const ::testing::TestParamInfo<KeyRuns::Tables>& info) {
+      return std::string(info.param.index);
+    });
 
 }  // namespace
 }  // namespace samverkan::gateway
