@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/proc_status.h"
+
 extern char** environ;
 
 namespace samverkan::bench {
@@ -105,15 +107,7 @@ ProcessCounters ReadProcessCounters(const std::string& pid) {
       if (key == "write_bytes:") c.write_bytes = value;
     }
   }
-  {
-    std::ifstream in("/proc/" + pid + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind("VmRSS:", 0) == 0) {
-        c.resident_bytes = std::strtoull(line.c_str() + 6, nullptr, 10) * 1024;
-      }
-    }
-  }
+  c.resident_bytes = ProcStatusKib(pid, "VmRSS") * 1024;
   return c;
 }
 

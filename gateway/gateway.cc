@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/proc_status.h"
 #include "common/transport/curve_keys.h"
 #include "common/transport/poller.h"
 #include "gateway/chain.h"
@@ -211,9 +212,11 @@ Status Gateway::StartMetrics(const Clock* clock) {
   health_reader_ = std::move(*reader);
   HttpRoutes routes;
   routes["/metrics"] = [this, clock] {
-    return HttpResponse{
-        200, kPrometheusContentType,
-        FormatPrometheusText(metrics_.Snapshot(clock->NowMicros()))};
+    MetricsSnapshot snapshot = metrics_.Snapshot(clock->NowMicros());
+    snapshot.resident_bytes = ProcStatusKib("self", "VmRSS") * 1024;
+    snapshot.sqlite_memory_bytes = SqliteLogStore::MemoryInUse();
+    return HttpResponse{200, kPrometheusContentType,
+                        FormatPrometheusText(snapshot)};
   };
   routes["/healthz"] = [this, clock] {
     // A read of the head: cheap, and it fails when the file is gone or

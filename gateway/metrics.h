@@ -86,6 +86,11 @@ struct MetricsSnapshot {
   uint64_t commit_gather_holds = 0;
   uint64_t commit_gather_joined = 0;
   uint64_t delivery_pushes_dropped = 0;
+  // The process's resident memory, and how much of it SQLite holds (page
+  // caches of every connection, schemas, statements). Filled by whoever
+  // serves the page, from the process rather than the pipeline.
+  uint64_t resident_bytes = 0;
+  uint64_t sqlite_memory_bytes = 0;
   // Seconds since the last successful commit, or since start when there has
   // been none.
   double last_commit_age_seconds = 0;

@@ -156,6 +156,13 @@ std::string FormatPrometheusText(const MetricsSnapshot& s) {
             "Deliveries and heartbeats a subscriber's full or vanished "
             "connection could not take (it backfills them).",
             s.delivery_pushes_dropped);
+  w.Gauge("process_resident_memory_bytes",
+          "Resident memory of the gateway process (VmRSS).",
+          static_cast<double>(s.resident_bytes));
+  w.Gauge("samverkan_sqlite_memory_bytes",
+          "Memory SQLite holds in the gateway: every connection's page cache "
+          "(32 MiB at most each), schemas and statements.",
+          static_cast<double>(s.sqlite_memory_bytes));
   w.Gauge("samverkan_last_commit_age_seconds",
           "Seconds since the last successful commit (since start before the "
           "first).",

@@ -32,6 +32,8 @@ MetricsSnapshot Example() {
   s.commit_gather_holds = 14;
   s.commit_gather_joined = 15;
   s.delivery_pushes_dropped = 11;
+  s.resident_bytes = 104857600;
+  s.sqlite_memory_bytes = 33554432;
   s.last_commit_age_seconds = 12.5;
   return s;
 }
@@ -74,6 +76,8 @@ TEST(FormatPrometheusTextTest, ShowsEverySample) {
            {"samverkan_commit_gather_holds_total 14\n"},
            {"samverkan_commit_gather_joined_total 15\n"},
            {"samverkan_delivery_pushes_dropped_total 11\n"},
+           {"process_resident_memory_bytes 104857600\n"},
+           {"samverkan_sqlite_memory_bytes 33554432\n"},
            {"samverkan_last_commit_age_seconds 12.5\n"},
        }) {
     EXPECT_THAT(text, HasSubstr(c.line));
@@ -105,6 +109,8 @@ TEST(FormatPrometheusTextTest, EveryFamilyHasHelpAndTypeOnce) {
            {"samverkan_commit_gather_holds_total", "counter"},
            {"samverkan_commit_gather_joined_total", "counter"},
            {"samverkan_delivery_pushes_dropped_total", "counter"},
+           {"process_resident_memory_bytes", "gauge"},
+           {"samverkan_sqlite_memory_bytes", "gauge"},
            {"samverkan_last_commit_age_seconds", "gauge"},
        }) {
     const std::string type_line =

@@ -31,6 +31,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "common/proc_status.h"
 #include "services/agency/json_events.h"
 #include "services/inbox/inbox_file.h"
 #include "tests/support/agency_system.h"
@@ -61,18 +62,6 @@ constexpr int kDefaultParticipants = 2000;
 uint64_t EnvNumber(const char* name, uint64_t fallback) {
   const char* v = std::getenv(name);
   return v == nullptr || *v == '\0' ? fallback : std::strtoull(v, nullptr, 10);
-}
-
-// A "Key:   123 kB" line of /proc/<pid>/status; 0 when unreadable.
-uint64_t ProcStatusKib(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(key + ":")) {
-      return std::strtoull(line.c_str() + key.size() + 1, nullptr, 10);
-    }
-  }
-  return 0;
 }
 
 // The text after `key` up to the next '"' (for "key":"value" in the
@@ -249,8 +238,10 @@ class FaultTest : public ::testing::Test {
   void SampleMemory() {
     if (!gateway_->Running()) return;
     const pid_t pid = gateway_->process()->pid();
-    peak_hwm_kib_ = std::max(peak_hwm_kib_, ProcStatusKib(pid, "VmHWM"));
-    peak_rss_kib_ = std::max(peak_rss_kib_, ProcStatusKib(pid, "VmRSS"));
+    peak_hwm_kib_ =
+        std::max(peak_hwm_kib_, ProcStatusKib(std::to_string(pid), "VmHWM"));
+    peak_rss_kib_ =
+        std::max(peak_rss_kib_, ProcStatusKib(std::to_string(pid), "VmRSS"));
   }
 
   void KillGateway() {

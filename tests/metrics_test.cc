@@ -61,6 +61,19 @@ class MetricsTest : public ::testing::Test {
   std::unique_ptr<GatewayFixture> gateway_;
 };
 
+// The process's resident memory and SQLite's share of it, read when the
+// page is served: an open log already holds schemas and some cache.
+TEST_F(MetricsTest, ReportsTheGatewaysMemory) {
+  const std::string page = Get("/metrics");
+  const auto resident = SampleValue(page, "process_resident_memory_bytes");
+  const auto sqlite = SampleValue(page, "samverkan_sqlite_memory_bytes");
+  ASSERT_TRUE(resident.has_value()) << page;
+  ASSERT_TRUE(sqlite.has_value()) << page;
+  EXPECT_GT(*resident, 1 << 20);
+  EXPECT_GT(*sqlite, 0);
+  EXPECT_LT(*sqlite, *resident);
+}
+
 TEST_F(MetricsTest, CountsAcceptedAndRejectedEvents) {
   auto kommun = gateway_->ConnectIngress(kKommun);
   ASSERT_TRUE(kommun.ok()) << kommun.status().ToString();

@@ -414,6 +414,10 @@ SqliteLogStore::SqliteLogStore(std::string path, bool read_only, sqlite3* db)
 
 SqliteLogStore::~SqliteLogStore() = default;
 
+uint64_t SqliteLogStore::MemoryInUse() {
+  return static_cast<uint64_t>(sqlite3_memory_used());
+}
+
 StatusOr<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Open(
     const std::string& path) {
   return Open(path, Options{});

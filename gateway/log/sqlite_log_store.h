@@ -82,6 +82,10 @@ class SqliteLogStore final : public LogStore {
     std::function<void(int64_t from, int64_t to)> before_upgrade;
   };
 
+  // What SQLite holds in memory in this process, for every connection of
+  // every store (page caches, schemas, statements).
+  static uint64_t MemoryInUse();
+
   // Opens (and, unless read_only, creates) the log at `path`. A read-only
   // open fails with FailedPrecondition when the file is not a log yet.
   static StatusOr<std::unique_ptr<SqliteLogStore>> Open(const std::string& path,
