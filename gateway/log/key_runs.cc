@@ -98,16 +98,8 @@ std::vector<uint64_t> KeyRuns::PickMerge(const RunSizes& runs, uint64_t unit) {
 }
 
 std::string KeyRuns::Substitute(std::string_view sql, const Tables& tables) {
-  std::string out(sql);
-  for (const auto& [name, table] :
-       {std::pair<std::string_view, std::string_view>{"$index", tables.index},
-        {"$runs", tables.runs}}) {
-    for (size_t at = out.find(name); at != std::string::npos;
-         at = out.find(name, at + table.size())) {
-      out.replace(at, name.size(), table);
-    }
-  }
-  return out;
+  return sqlite::Fill(std::string(sql),
+                      {{"$index", tables.index}, {"$runs", tables.runs}});
 }
 
 std::string KeyRuns::Schema(const Tables& tables) {

@@ -319,6 +319,9 @@ Status RecordIndex::PaceMerges(uint64_t head) {
     if (index->owed < slice_ || pass_.has_value()) continue;
     if (Status s = index->runs.MergeStep(index->owed); !s.ok()) return s;
     index->owed = 0;
+    // One step per call: a batch behind it waits for one, and the other
+    // index, still owed, steps after the next batch.
+    break;
   }
   return OkStatus();
 }

@@ -125,8 +125,9 @@ class RecordIndex {
   // nothing when it fails. PaceMerges merges as the appends owe: every
   // record appended up to `head` since its last call owes each index
   // KeyRuns::MergePace() entries moved, and once a slice's worth is owed
-  // they are moved in one step, so that merging is spread over the appends
-  // rather than heaped after a pass. MergeSlice moves a slice, for an idle
+  // they are moved in one step (one index's, at most one per call), so
+  // that merging is spread over the appends rather than heaped after a
+  // pass. MergeSlice moves a slice, for an idle
   // writer; MergeAll merges until none is due. None is to run while a pass
   // is under way: its runs are not whole yet.
   bool MergeDue() const;

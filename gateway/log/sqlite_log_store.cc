@@ -270,25 +270,19 @@ std::string Expand(std::string sql, std::string_view from_sequence = "") {
   const std::string run_bits = std::to_string(kRunBits);
   const std::string event_runs = KeyRuns::Schema(KeyRuns::kEvents);
   const std::string participant_runs = KeyRuns::Schema(KeyRuns::kParticipants);
-  for (const auto& [name, text] :
-       {std::pair<std::string_view, std::string_view>{"RECORDS_COLUMNS",
-                                                      kRecordsColumns},
-        {"RECORD_INDEX", RecordIndex::kSchema},
-        {"EVENT_RUNS", event_runs},
-        {"PARTICIPANT_RUNS", participant_runs},
-        {"PARTICIPANT_SEQUENCES", RecordIndex::kParticipantSequences},
-        {"FROM_SEQUENCE", from_sequence},
-        {"PROJECTION_LOG", ProjectionLog::kSchema},
-        {"DISCLOSURES_COLUMNS", kDisclosuresColumns},
-        {"DELIVERY_RUNS_COLUMNS", kDeliveryRunsColumns},
-        {"SLOT_BITS", slot_bits},
-        {"RUN_BITS", run_bits}}) {
-    for (size_t at = sql.find(name); at != std::string::npos;
-         at = sql.find(name, at + text.size())) {
-      sql.replace(at, name.size(), text);
-    }
-  }
-  return sql;
+  return sqlite::Fill(
+      std::move(sql),
+      {{"RECORDS_COLUMNS", kRecordsColumns},
+       {"RECORD_INDEX", RecordIndex::kSchema},
+       {"EVENT_RUNS", event_runs},
+       {"PARTICIPANT_RUNS", participant_runs},
+       {"PARTICIPANT_SEQUENCES", RecordIndex::kParticipantSequences},
+       {"FROM_SEQUENCE", from_sequence},
+       {"PROJECTION_LOG", ProjectionLog::kSchema},
+       {"DISCLOSURES_COLUMNS", kDisclosuresColumns},
+       {"DELIVERY_RUNS_COLUMNS", kDeliveryRunsColumns},
+       {"SLOT_BITS", slot_bits},
+       {"RUN_BITS", run_bits}});
 }
 
 constexpr char kInsertRecord[] =

@@ -77,6 +77,16 @@ Status InTransaction(sqlite3* db, const std::function<Status()>& body) {
   return s;
 }
 
+std::string Fill(std::string sql, std::initializer_list<Placeholder> with) {
+  for (const auto& [name, text] : with) {
+    for (size_t at = sql.find(name); at != std::string::npos;
+         at = sql.find(name, at + text.size())) {
+      sql.replace(at, name.size(), text);
+    }
+  }
+  return sql;
+}
+
 int64_t ClampToInt64(uint64_t v) {
   return static_cast<int64_t>(
       std::min<uint64_t>(v, std::numeric_limits<int64_t>::max()));

@@ -9,9 +9,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/status.h"
 #include "gateway/log/sqlite_statement.h"
@@ -55,6 +57,12 @@ int BindText(sqlite3_stmt* stmt, int index, std::string_view text);
 int BindBlob(sqlite3_stmt* stmt, int index, std::string_view bytes);
 
 std::string ColumnString(sqlite3_stmt* stmt, int index);
+
+// A placeholder in SQL text and what replaces it.
+using Placeholder = std::pair<std::string_view, std::string_view>;
+// `sql` with every occurrence of each placeholder replaced, in the order
+// given, so that a replacement may hold placeholders named after it.
+std::string Fill(std::string sql, std::initializer_list<Placeholder> with);
 
 }  // namespace samverkan::gateway::sqlite
 
