@@ -6,12 +6,11 @@
 // has more leaves than a pass has keys: about 20 µs a record for the event
 // index on a 10M-record log, and a pass a second long (docs/BENCHMARKS.md,
 // "The event index at scale"); a page per participant for the participant
-// index. Instead each pass
-// appends its keys, sorted, as a run of its own: rows keyed (run, key,
-// sequence) with a run id larger than any before, so the run's pages are
-// new and written once, in order. Runs of a tier (about kFanout^t passes'
-// worth) are merged, kFanout or more at a time, into one new run; each
-// merge step moves the sources' smallest entries into the target and
+// index. Instead each pass appends its keys, sorted, as a run of its own:
+// rows keyed (run, key, sequence) with a run id larger than any before, so
+// the run's pages are new and written once, in order. Runs of a tier (about
+// kFanout^t passes' worth) are merged, kFanout or more at a time, into one new
+// run; each merge step moves the sources' smallest entries into the target and
 // deletes them from the sources in one transaction, so every entry is in
 // exactly one run at every commit, a merge cut short goes on from where it
 // stopped, and each key is rewritten about log_kFanout(records / unit)
@@ -78,8 +77,6 @@ class KeyRuns {
   KeyRuns(const KeyRuns&) = delete;
   KeyRuns& operator=(const KeyRuns&) = delete;
   ~KeyRuns();
-
-  const Tables& tables() const { return tables_; }
 
   Status Prepare();
   // Reads the runs table: the runs, and the merges under way.
