@@ -93,6 +93,13 @@ std::vector<uint64_t> Expected(int participant_mod, int last, uint64_t from) {
 class RecordIndexTest : public ::testing::Test {
  protected:
   std::string Path() const { return dir_.File("log.sqlite"); }
+  // The writer with index passes and merge steps of `slice` entries.
+  std::unique_ptr<SqliteLogStore> OpenSliced(size_t slice) const {
+    SqliteLogStore::Options options;
+    options.index_lag = kLag;
+    options.index_slice = slice;
+    return OpenOrDie(Path(), options);
+  }
   int64_t IndexedThrough() const {
     return QueryInt(Path(),
                     "SELECT value FROM meta WHERE key = 'indexed_through'");
@@ -137,10 +144,7 @@ TEST_F(RecordIndexTest, AppendLeavesTheDuePassToRunDueWork) {
 // arriving meanwhile waits for one slice; readers and the writer find every
 // record, by id and by participant, throughout.
 TEST_F(RecordIndexTest, IdlePassRunsInSlices) {
-  SqliteLogStore::Options options;
-  options.index_lag = kLag;
-  options.index_slice = 2;
-  auto store = OpenOrDie(Path(), options);
+  auto store = OpenSliced(2);
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->Append(MakeBatch(1, 4), kT0).ok());
   auto reader = Open(Path(), /*read_only=*/true);
@@ -182,18 +186,15 @@ TEST_F(RecordIndexTest, IdlePassRunsInSlices) {
 // indexed_through where it was; the next pass inserts them again, in a run
 // of its own.
 TEST_F(RecordIndexTest, PassCutShortIsDoneAgainWhole) {
-  SqliteLogStore::Options options;
-  options.index_lag = kLag;
-  options.index_slice = 3;
   {
-    auto store = OpenOrDie(Path(), options);
+    auto store = OpenSliced(3);
     ASSERT_NE(store, nullptr);
     ASSERT_TRUE(store->Append(MakeBatch(1, 4), kT0).ok());
     ASSERT_TRUE(store->RunIdleStep().ok());
     ASSERT_EQ(QueryInt(Path(), "SELECT count(*) FROM event_index"), 3);
     ASSERT_EQ(IndexedThrough(), 0);
   }
-  auto store = OpenOrDie(Path(), options);
+  auto store = OpenSliced(3);
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->UnindexedRecords(), 4u);
   ASSERT_TRUE(store->RunIdleStep().ok());
@@ -217,11 +218,8 @@ TEST_F(RecordIndexTest, PassCutShortIsDoneAgainWhole) {
 // The participant keys of a pass cut short stay in a run of their own as
 // well; a participant's records are read once each all the same.
 TEST_F(RecordIndexTest, ParticipantKeysOfAPassDoneAgainAreReadOnce) {
-  SqliteLogStore::Options options;
-  options.index_lag = kLag;
-  options.index_slice = 3;
   {
-    auto store = OpenOrDie(Path(), options);
+    auto store = OpenSliced(3);
     ASSERT_NE(store, nullptr);
     ASSERT_TRUE(store->Append(DeliveredToAf(MakeBatch(1, 4)), kT0).ok());
     for (int step = 0; step < 3; ++step) {
@@ -230,7 +228,7 @@ TEST_F(RecordIndexTest, ParticipantKeysOfAPassDoneAgainAreReadOnce) {
     ASSERT_EQ(QueryInt(Path(), "SELECT count(*) FROM participant_index"), 3);
     ASSERT_EQ(IndexedThrough(), 0);
   }
-  auto store = OpenOrDie(Path(), options);
+  auto store = OpenSliced(3);
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(
       AppendThenDueWork(*store, DeliveredToAf(MakeBatch(5, 10)), kT0 + 1).ok());
@@ -255,10 +253,7 @@ TEST_F(RecordIndexTest, ParticipantKeysOfAPassDoneAgainAreReadOnce) {
 // a reader.
 TEST_F(RecordIndexTest, RunsMergeAsPassesGoAndEveryIdIsStillFound) {
   constexpr int kRecords = 200;
-  SqliteLogStore::Options options;
-  options.index_lag = kLag;
-  options.index_slice = 10;  // a merge step once ten entries are owed
-  auto store = OpenOrDie(Path(), options);
+  auto store = OpenSliced(10);  // a merge step once ten entries are owed
   ASSERT_NE(store, nullptr);
   for (int first = 1; first <= kRecords; first += 5) {
     ASSERT_TRUE(
@@ -318,10 +313,7 @@ TEST_F(RecordIndexTest, IdleStepsMergeWhatIsDue) {
 // An idle pass cut short by a batch is still adding to its run: merges
 // owed meanwhile wait for it, so that its run is not merged half-written.
 TEST_F(RecordIndexTest, MergesWaitForAPassUnderWay) {
-  SqliteLogStore::Options options;
-  options.index_lag = kLag;
-  options.index_slice = 3;
-  auto store = OpenOrDie(Path(), options);
+  auto store = OpenSliced(3);
   ASSERT_NE(store, nullptr);
   // Eight runs of five, merged by the idle steps.
   const int full = static_cast<int>(KeyRuns::kFanout * kLag);
