@@ -62,6 +62,17 @@ PipelineMetrics::PipelineMetrics()
     : commit_batch_size(BatchSizeBounds()),
       ack_latency_seconds(AckLatencyBounds()) {}
 
+void PipelineMetrics::RunGauges::Set(const LogStore::RunStats& stats) {
+  runs = stats.runs;
+  merges = stats.merges;
+  appended = stats.appended;
+  merged = stats.merged;
+}
+
+LogStore::RunStats PipelineMetrics::RunGauges::Get() const {
+  return {runs.load(), merges.load(), appended.load(), merged.load()};
+}
+
 MetricsSnapshot PipelineMetrics::Snapshot(int64_t now_us) const {
   MetricsSnapshot s;
   s.accepted = accepted.load();
@@ -82,6 +93,7 @@ MetricsSnapshot PipelineMetrics::Snapshot(int64_t now_us) const {
   s.log_event_lookups = log_event_lookups.load();
   s.log_event_index_searches = log_event_index_searches.load();
   s.log_event_key_filter_bytes = log_event_key_filter_bytes.load();
+  s.log_index_runs = {log_event_runs.Get(), log_participant_runs.Get()};
   s.handovers_escalated = handovers_escalated.load();
   s.commit_batch_size = commit_batch_size.Snapshot();
   s.ack_latency_seconds = ack_latency_seconds.Snapshot();

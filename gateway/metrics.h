@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/log/log_store.h"
 #include "samverkan/v1/gateway.pb.h"
 
 namespace samverkan::gateway {
@@ -79,6 +80,7 @@ struct MetricsSnapshot {
   uint64_t log_event_lookups = 0;
   uint64_t log_event_index_searches = 0;
   uint64_t log_event_key_filter_bytes = 0;
+  LogStore::IndexRuns log_index_runs;
   HistogramSnapshot commit_batch_size;
   HistogramSnapshot ack_latency_seconds;
   uint64_t ingress_queue_depth = 0;
@@ -126,6 +128,17 @@ struct PipelineMetrics {
   std::atomic<uint64_t> log_event_lookups{0};
   std::atomic<uint64_t> log_event_index_searches{0};
   std::atomic<uint64_t> log_event_key_filter_bytes{0};
+  // LogStore::IndexRunStats, likewise, for each index.
+  struct RunGauges {
+    std::atomic<uint64_t> runs{0};
+    std::atomic<uint64_t> merges{0};
+    std::atomic<uint64_t> appended{0};
+    std::atomic<uint64_t> merged{0};
+    void Set(const LogStore::RunStats& stats);
+    LogStore::RunStats Get() const;
+  };
+  RunGauges log_event_runs;
+  RunGauges log_participant_runs;
   // Records per successful commit.
   Histogram commit_batch_size;
   // From a submission's arrival to its reply being handed to the socket.

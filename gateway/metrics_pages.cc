@@ -81,6 +81,37 @@ class Writer {
   std::string out_;
 };
 
+// One family per figure of LogStore::RunStats, a sample per index.
+void IndexRuns(Writer& w, const LogStore::IndexRuns& runs) {
+  struct Figure {
+    const char* name;
+    const char* type;
+    const char* help;
+    uint64_t LogStore::RunStats::*value;
+  };
+  static constexpr Figure kFigures[] = {
+      {"samverkan_log_index_runs", "gauge",
+       "Sorted runs the log's index is kept in; merges keep them few.",
+       &LogStore::RunStats::runs},
+      {"samverkan_log_index_merges", "gauge",
+       "Merges of the index's runs under way.", &LogStore::RunStats::merges},
+      {"samverkan_log_index_appended_entries_total", "counter",
+       "Entries the index passes appended to the index since the gateway "
+       "started.",
+       &LogStore::RunStats::appended},
+      {"samverkan_log_index_merged_entries_total", "counter",
+       "Entries the index's merges rewrote since the gateway started; over "
+       "the appended entries, how often an entry is rewritten.",
+       &LogStore::RunStats::merged},
+  };
+  for (const Figure& f : kFigures) {
+    w.Family(f.name, f.type, f.help);
+    w.Sample(f.name, "index=\"events\"", std::to_string(runs.events.*f.value));
+    w.Sample(f.name, "index=\"participants\"",
+             std::to_string(runs.participants.*f.value));
+  }
+}
+
 }  // namespace
 
 std::string FormatPrometheusText(const MetricsSnapshot& s) {
@@ -130,6 +161,7 @@ std::string FormatPrometheusText(const MetricsSnapshot& s) {
   w.Gauge("samverkan_log_event_key_filter_bytes",
           "Memory of the event key filter; 0 until it is built.",
           static_cast<double>(s.log_event_key_filter_bytes));
+  IndexRuns(w, s.log_index_runs);
   w.Histogram("samverkan_commit_batch_size",
               "Log records written per successful group commit.",
               s.commit_batch_size);

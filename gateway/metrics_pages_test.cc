@@ -25,6 +25,8 @@ MetricsSnapshot Example() {
   s.log_event_lookups = 22;
   s.log_event_index_searches = 3;
   s.log_event_key_filter_bytes = 1310720;
+  s.log_index_runs = {{.runs = 12, .merges = 1, .appended = 30, .merged = 40},
+                      {.runs = 16, .merges = 2, .appended = 31, .merged = 41}};
   s.commit_batch_size = {{1, 2, 4}, {1, 3, 3}, 4, 10};
   s.ack_latency_seconds = {{0.001, 0.25}, {0, 2}, 3, 1.5};
   s.ingress_queue_depth = 6;
@@ -61,6 +63,18 @@ TEST(FormatPrometheusTextTest, ShowsEverySample) {
            {"samverkan_log_event_lookups_total 22\n"},
            {"samverkan_log_event_index_searches_total 3\n"},
            {"samverkan_log_event_key_filter_bytes 1310720\n"},
+           {"samverkan_log_index_runs{index=\"events\"} 12\n"},
+           {"samverkan_log_index_runs{index=\"participants\"} 16\n"},
+           {"samverkan_log_index_merges{index=\"events\"} 1\n"},
+           {"samverkan_log_index_merges{index=\"participants\"} 2\n"},
+           {"samverkan_log_index_appended_entries_total{index=\"events\"} "
+            "30\n"},
+           {"samverkan_log_index_appended_entries_total{index=\"participants\"}"
+            " "
+            "31\n"},
+           {"samverkan_log_index_merged_entries_total{index=\"events\"} 40\n"},
+           {"samverkan_log_index_merged_entries_total{index=\"participants\"} "
+            "41\n"},
            {"samverkan_commit_batch_size_bucket{le=\"1\"} 1\n"},
            {"samverkan_commit_batch_size_bucket{le=\"2\"} 3\n"},
            {"samverkan_commit_batch_size_bucket{le=\"4\"} 3\n"},
@@ -102,6 +116,10 @@ TEST(FormatPrometheusTextTest, EveryFamilyHasHelpAndTypeOnce) {
            {"samverkan_log_event_lookups_total", "counter"},
            {"samverkan_log_event_index_searches_total", "counter"},
            {"samverkan_log_event_key_filter_bytes", "gauge"},
+           {"samverkan_log_index_runs", "gauge"},
+           {"samverkan_log_index_merges", "gauge"},
+           {"samverkan_log_index_appended_entries_total", "counter"},
+           {"samverkan_log_index_merged_entries_total", "counter"},
            {"samverkan_commit_batch_size", "histogram"},
            {"samverkan_ack_latency_seconds", "histogram"},
            {"samverkan_ingress_queue_depth", "gauge"},

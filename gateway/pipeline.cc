@@ -197,6 +197,9 @@ void Pipeline::NoteLogBacklog() {
   metrics_->log_event_lookups = lookups.lookups;
   metrics_->log_event_index_searches = lookups.index_searches;
   metrics_->log_event_key_filter_bytes = lookups.filter_bytes;
+  const LogStore::IndexRuns runs = store_->IndexRunStats();
+  metrics_->log_event_runs.Set(runs.events);
+  metrics_->log_participant_runs.Set(runs.participants);
 }
 
 void Pipeline::Commit(Batch& batch, int64_t now,

@@ -30,15 +30,19 @@ constexpr auto kMetricsBound = 15s;
 class MetricsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    GatewayFixtureOptions options;
-    options.parties = StandardParties();
-    options.metrics = true;
-    auto fixture = GatewayFixture::Create(options);
+    auto fixture = GatewayFixture::Create(Options());
     ASSERT_TRUE(fixture.ok()) << fixture.status().ToString();
     gateway_ = std::move(*fixture);
     Status started = gateway_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
     ASSERT_THAT(gateway_->address().metrics, StartsWith("http://127.0.0.1:"));
+  }
+
+  virtual GatewayFixtureOptions Options() {
+    GatewayFixtureOptions options;
+    options.parties = StandardParties();
+    options.metrics = true;
+    return options;
   }
 
   std::string Get(const std::string& path) {
@@ -164,6 +168,71 @@ TEST_F(MetricsTest, HealthzIsOkAndOtherPathsAreNotFound) {
               HasSubstr("log_head=" + std::to_string(setup->sequences.back())));
   EXPECT_THAT(health, HasSubstr("last_commit_age_seconds="));
   EXPECT_THAT(Get("/nope"), StartsWith("HTTP/1.0 404"));
+}
+
+// Index passes every kLag records, so that a few dozen events fill a tier of
+// runs (KeyRuns::kFanout of them) and merge it.
+class IndexRunsMetricsTest : public MetricsTest {
+ protected:
+  static constexpr uint32_t kLag = 4;
+  GatewayFixtureOptions Options() override {
+    GatewayFixtureOptions options = MetricsTest::Options();
+    options.index_lag = kLag;
+    return options;
+  }
+};
+
+// Each index gets one entry per record from its passes, in runs of kLag;
+// the first eight runs of each merge into one, so merges rewrote at least
+// those 32 entries, and the runs left are fewer than the passes made.
+TEST_F(IndexRunsMetricsTest, ShowsEachIndexsRunsAndTheirUpkeep) {
+  auto region = gateway_->ConnectIngress(kRegion);
+  ASSERT_TRUE(region.ok()) << region.status().ToString();
+  auto setup =
+      OpenPlanWithConsent(**region, kRegion, "p-1001", StandardParties());
+  ASSERT_TRUE(setup.ok()) << setup.status().ToString();
+  constexpr int kEvents = 40;
+  for (int i = 0; i < kEvents; ++i) {
+    auto reply = (*region)->SubmitAndWait(
+        gateway::testing::MakeEnvelope(kRegion).SerializeAsString(),
+        kReplyTimeout);
+    ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+    ASSERT_EQ(reply->outcome(), v1::ACCEPTED) << reply->message();
+  }
+  const double records = static_cast<double>(setup->sequences.size() + kEvents);
+  const double full_tier = 8 * kLag;
+  auto sample = [](const std::string& page, const char* name,
+                   const char* index) {
+    return SampleValue(page, std::string(name) + "{index=\"" + index + "\"}");
+  };
+  std::string page;
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        page = Get("/metrics");
+        if (SampleValue(page, "samverkan_log_unindexed_records") != 0) {
+          return false;
+        }
+        for (const char* index : {"events", "participants"}) {
+          if (sample(page, "samverkan_log_index_merged_entries_total", index)
+                  .value_or(0) < full_tier) {
+            return false;
+          }
+        }
+        return true;
+      },
+      kMetricsBound))
+      << page;
+  for (const char* index : {"events", "participants"}) {
+    SCOPED_TRACE(index);
+    EXPECT_EQ(sample(page, "samverkan_log_index_appended_entries_total", index),
+              records)
+        << page;
+    const auto runs = sample(page, "samverkan_log_index_runs", index);
+    ASSERT_TRUE(runs.has_value()) << page;
+    EXPECT_GE(*runs, 1);
+    EXPECT_LT(*runs, records / kLag);
+    EXPECT_TRUE(sample(page, "samverkan_log_index_merges", index)) << page;
+  }
 }
 
 }  // namespace

@@ -73,6 +73,8 @@ struct KeyRuns::Step {
   std::vector<uint64_t> sources;
   std::map<uint64_t, int64_t> added;
   std::vector<uint64_t> dropped;
+  // Entries written into the target.
+  uint64_t merged = 0;
 };
 
 int KeyRuns::Tier(uint64_t entries, uint64_t unit) {
@@ -175,6 +177,7 @@ Status KeyRuns::Append(uint64_t run, std::span<const Entry> entries) {
   });
   if (s.ok()) {
     runs_[run] += static_cast<uint64_t>(added);
+    work_.appended += static_cast<uint64_t>(added);
     Refresh();
   }
   return s;
@@ -316,6 +319,7 @@ Status KeyRuns::MoveChunk(size_t max_entries, Step* step, size_t* moved) {
   if (Status s = Insert(step->target, moving, &inserted); !s.ok()) return s;
   if (Status s = AddEntries(step->target, inserted); !s.ok()) return s;
   step->added[step->target] += inserted;
+  step->merged += static_cast<uint64_t>(inserted);
   step->sources = std::move(left);
   *moved += moving.size();
   return OkStatus();
@@ -357,6 +361,7 @@ void KeyRuns::Apply(const Step& step) {
     runs_[run] = static_cast<uint64_t>(std::max<int64_t>(0, now));
   }
   for (uint64_t run : step.dropped) runs_.erase(run);
+  work_.merged += step.merged;
   if (step.target != 0 && step.sources.empty()) {
     merges_.erase(step.target);
   } else if (step.target != 0) {

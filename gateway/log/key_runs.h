@@ -104,6 +104,15 @@ class KeyRuns {
   const RunSizes& runs() const { return runs_; }
   const Merges& merges() const { return merges_; }
 
+  // The index's upkeep since this object was made: entries passes
+  // appended, and entries merges wrote into their targets. Their ratio is
+  // how many times an entry is rewritten, which the fanout sets.
+  struct Work {
+    uint64_t appended = 0;
+    uint64_t merged = 0;
+  };
+  const Work& work() const { return work_; }
+
  private:
   struct Step;
   // The runs no merge holds, as a source or as the target.
@@ -135,6 +144,7 @@ class KeyRuns {
   RunSizes runs_;
   uint64_t next_run_ = 1;
   Merges merges_;
+  Work work_;
   bool merge_due_ = false;
   size_t merge_pace_ = 2;
 };

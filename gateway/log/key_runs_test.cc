@@ -199,6 +199,8 @@ TEST_P(KeyRunsFileTest, PassesAppendRunsOfTheirOwn) {
   // A pass done again after it was cut short adds nothing twice.
   ASSERT_TRUE(runs_->Append(2, second).ok());
   EXPECT_EQ(runs_->runs(), (KeyRuns::RunSizes{{1, 10}, {2, 10}}));
+  EXPECT_EQ(runs_->work().appended, 20u);
+  EXPECT_EQ(runs_->work().merged, 0u);
   Reopen();
   EXPECT_EQ(runs_->NewRun(), 3u);
 }
@@ -217,6 +219,9 @@ TEST_P(KeyRunsFileTest, MergeStepsMoveEntriesWithoutLosingOrRepeating) {
   EXPECT_GE(steps, static_cast<int>(all.size() / 30));
   EXPECT_EQ(runs_->runs(), (KeyRuns::RunSizes{{9, all.size()}}));
   EXPECT_TRUE(runs_->merges().empty());
+  // Every entry was written once by its pass and once by the merge.
+  EXPECT_EQ(runs_->work().appended, all.size());
+  EXPECT_EQ(runs_->work().merged, all.size());
   // The next pass's run comes after the merge's.
   EXPECT_EQ(runs_->NewRun(), 10u);
 }
@@ -255,6 +260,10 @@ TEST_P(KeyRunsFileTest, MergeKeepsOneOfAnEntryInTwoRuns) {
   EXPECT_EQ(Query("SELECT count(*) FROM $index"), 46);
   EXPECT_EQ(Query("SELECT count(*) FROM $index WHERE run = 9"), 46);
   EXPECT_EQ(Query("SELECT entries FROM $runs WHERE run = 9"), 46);
+  // The pass done again wrote the first one's 25 entries a second time,
+  // into its own run; the merge wrote each entry once.
+  EXPECT_EQ(runs_->work().appended, 71u);
+  EXPECT_EQ(runs_->work().merged, 46u);
 }
 
 // A tier of small runs filling while large ones merge is merged first,
@@ -296,13 +305,16 @@ TEST_P(KeyRunsFileTest, FailedStepChangesNothing) {
                             "INSERT INTO fail VALUES (1);"))
           .ok());
   const KeyRuns::RunSizes before = runs_->runs();
+  EXPECT_EQ(runs_->work().merged, before.at(9));
   Status failed = runs_->MergeStep(50);
   EXPECT_FALSE(failed.ok());
   EXPECT_EQ(runs_->runs(), before);
+  EXPECT_EQ(runs_->work().merged, before.at(9));
   ASSERT_NO_FATAL_FAILURE(ExpectEveryEntryOnce(all));
   ASSERT_TRUE(sqlite::Exec(db_, "DELETE FROM fail;").ok());
   while (runs_->MergeDue()) ASSERT_TRUE(runs_->MergeStep(1000).ok());
   EXPECT_EQ(runs_->runs(), (KeyRuns::RunSizes{{9, all.size()}}));
+  EXPECT_EQ(runs_->work().merged, all.size());
   ExpectEveryEntryOnce(all);
 }
 

@@ -164,6 +164,22 @@ class LogStore {
   };
   virtual LookupStats EventLookups() { return {}; }
 
+  // The upkeep of an index kept as sorted runs (key_runs.h): its runs and
+  // the merges under way, and, since the store was opened, the entries its
+  // passes appended and its merges rewrote (their ratio is how often an
+  // entry is rewritten). The default keeps no runs.
+  struct RunStats {
+    uint64_t runs = 0;
+    uint64_t merges = 0;
+    uint64_t appended = 0;
+    uint64_t merged = 0;
+  };
+  struct IndexRuns {
+    RunStats events;
+    RunStats participants;
+  };
+  virtual IndexRuns IndexRunStats() { return {}; }
+
   // The sequence of the record carrying event_id, if any.
   virtual StatusOr<std::optional<uint64_t>> FindEvent(
       std::string_view event_id) = 0;

@@ -144,6 +144,8 @@ class RecordIndex {
   uint64_t filter_bytes() const {
     return filter_ == nullptr ? 0 : filter_->bytes();
   }
+  const KeyRuns& event_runs() const { return events_.runs; }
+  const KeyRuns& participant_runs() const { return participants_.runs; }
 
  private:
   // Find, given the id's key: the tail in memory, then the index (when the

@@ -860,6 +860,16 @@ LogStore::LookupStats SqliteLogStore::EventLookups() {
   return {index_->lookups(), index_->index_searches(), index_->filter_bytes()};
 }
 
+LogStore::IndexRuns SqliteLogStore::IndexRunStats() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (index_ == nullptr) return {};
+  auto stats = [](const KeyRuns& runs) {
+    return RunStats{runs.runs().size(), runs.merges().size(),
+                    runs.work().appended, runs.work().merged};
+  };
+  return {stats(index_->event_runs()), stats(index_->participant_runs())};
+}
+
 uint64_t SqliteLogStore::UnfoldedProjectionChanges() {
   std::lock_guard<std::mutex> lock(mu_);
   return projections_ == nullptr ? 0 : projections_->pending();

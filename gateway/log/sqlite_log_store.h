@@ -151,6 +151,7 @@ class SqliteLogStore final : public LogStore {
   // The tail after meta.indexed_through (log_format.md); 0 when read-only.
   uint64_t UnindexedRecords() override;
   LookupStats EventLookups() override;
+  IndexRuns IndexRunStats() override;
   // The rows in projection_changes (log_format.md); 0 when read-only.
   uint64_t UnfoldedProjectionChanges() override;
 
