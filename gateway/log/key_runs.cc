@@ -5,6 +5,7 @@
 #include <limits>
 #include <optional>
 
+#include "gateway/log/row_inserter.h"
 #include "gateway/log/sqlite_util.h"
 
 namespace samverkan::gateway {
@@ -33,7 +34,9 @@ CREATE TABLE $runs(
 ) STRICT;
 )sql";
 constexpr char kInsert[] =
-    "INSERT OR IGNORE INTO $index(run, key, sequence) VALUES (?1, ?2, ?3)";
+    "INSERT OR IGNORE INTO $index(run, key, sequence) VALUES (?, ?, ?)";
+// Entries a statement step inserts (row_inserter.h).
+constexpr size_t kEntriesPerStep = 32;
 constexpr char kAddEntries[] =
     "INSERT INTO $runs(run, entries) VALUES (?1, ?2) "
     "ON CONFLICT(run) DO UPDATE SET entries = entries + excluded.entries";
@@ -114,8 +117,11 @@ KeyRuns::KeyRuns(sqlite3* db, const Tables& tables, uint64_t unit)
 KeyRuns::~KeyRuns() = default;
 
 Status KeyRuns::Prepare() {
+  const std::string insert_rows =
+      sqlite::RepeatValues(kInsert, kEntriesPerStep);
   const std::pair<const char*, sqlite::Statement*> statements[] = {
       {kInsert, &insert_},
+      {insert_rows.c_str(), &insert_rows_},
       {kAddEntries, &add_entries_},
       {kReadRun, &read_run_},
       {kDeleteThrough, &delete_through_},
@@ -327,19 +333,23 @@ Status KeyRuns::MoveChunk(size_t max_entries, Step* step, size_t* moved) {
 
 Status KeyRuns::Insert(uint64_t run, std::span<const Entry> entries,
                        int64_t* inserted) {
-  sqlite3_stmt* stmt = insert_.get();
+  sqlite::RowInserter rows(insert_.get(), insert_rows_.get(), 3,
+                           kEntriesPerStep, entries.size());
   for (const auto& [key, sequence] : entries) {
-    ScopedReset reset(stmt);
-    int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(run));
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, key);
+    sqlite3_stmt* stmt = rows.stmt();
+    const int at = rows.first();
+    int rc = sqlite3_bind_int64(stmt, at, ClampToInt64(run));
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, at + 1, key);
     if (rc == SQLITE_OK) {
-      rc = sqlite3_bind_int64(stmt, 3, ClampToInt64(sequence));
+      rc = sqlite3_bind_int64(stmt, at + 2, ClampToInt64(sequence));
     }
-    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc != SQLITE_DONE) {
+    if (rc == SQLITE_OK) rc = rows.RowBound();
+    if (rc == SQLITE_DONE) {
+      // OR IGNORE: entries already there are not counted.
+      *inserted += sqlite3_changes(db_);
+    } else if (rc != SQLITE_OK) {
       return FromSqlite(db_, rc, std::string("adding to ") + tables_.index);
     }
-    *inserted += sqlite3_changes(db_);
   }
   return OkStatus();
 }

@@ -136,6 +136,7 @@ class KeyRuns {
   const Tables tables_;
   const uint64_t unit_;
   sqlite::Statement insert_;
+  sqlite::Statement insert_rows_;
   sqlite::Statement add_entries_;
   sqlite::Statement read_run_;
   sqlite::Statement delete_through_;

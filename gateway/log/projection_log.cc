@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "gateway/log/row_inserter.h"
 #include "gateway/log/sqlite_util.h"
 
 namespace samverkan::gateway {
@@ -43,7 +44,9 @@ namespace {
 
 constexpr char kAppend[] =
     "INSERT INTO projection_changes(key, at_sequence, state) "
-    "VALUES (?1, ?2, ?3)";
+    "VALUES (?, ?, ?)";
+// Rows a statement step appends (row_inserter.h).
+constexpr size_t kRowsPerStep = 16;
 // GROUP BY hands the keys over sorted, so each page of `projections` is
 // written once per fold. Only (key, id) goes through the sort; each latest
 // row is then read by its id (half the CPU of sorting the states along).
@@ -66,8 +69,10 @@ ProjectionLog::ProjectionLog(sqlite3* db, size_t lag)
 ProjectionLog::~ProjectionLog() = default;
 
 Status ProjectionLog::Prepare() {
+  const std::string append_rows = sqlite::RepeatValues(kAppend, kRowsPerStep);
   const std::pair<const char*, sqlite::Statement*> statements[] = {
       {kAppend, &append_},
+      {append_rows.c_str(), &append_rows_},
       {kFold, &fold_},
       {kClear, &clear_},
   };
@@ -94,19 +99,20 @@ Status ProjectionLog::Load() {
 }
 
 Status ProjectionLog::Stage(const std::vector<ProjectionRow>& rows) {
-  sqlite3_stmt* stmt = append_.get();
-  ScopedReset reset(stmt);
+  sqlite::RowInserter inserter(append_.get(), append_rows_.get(), 3,
+                               kRowsPerStep, rows.size());
   for (const ProjectionRow& row : rows) {
-    int rc = BindText(stmt, 1, row.key);
+    sqlite3_stmt* stmt = inserter.stmt();
+    const int at = inserter.first();
+    int rc = BindText(stmt, at, row.key);
     if (rc == SQLITE_OK) {
-      rc = sqlite3_bind_int64(stmt, 2, ClampToInt64(row.at_sequence));
+      rc = sqlite3_bind_int64(stmt, at + 1, ClampToInt64(row.at_sequence));
     }
-    if (rc == SQLITE_OK) rc = BindBlob(stmt, 3, row.bytes);
-    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc != SQLITE_DONE) {
-      return FromSqlite(db_, rc, "writing projection " + row.key);
+    if (rc == SQLITE_OK) rc = BindBlob(stmt, at + 2, row.bytes);
+    if (rc == SQLITE_OK) rc = inserter.RowBound();
+    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+      return FromSqlite(db_, rc, "writing projection changes");
     }
-    sqlite3_reset(stmt);
   }
   staged_ += rows.size();
   return OkStatus();

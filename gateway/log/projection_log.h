@@ -67,6 +67,7 @@ class ProjectionLog {
   sqlite3* const db_;
   const size_t lag_;
   sqlite::Statement append_;
+  sqlite::Statement append_rows_;
   sqlite::Statement fold_;
   sqlite::Statement clear_;
   size_t pending_ = 0;

@@ -18,6 +18,7 @@
 #include "gateway/log/coalescing_vfs.h"
 #include "gateway/log/projection_log.h"
 #include "gateway/log/record_index.h"
+#include "gateway/log/row_inserter.h"
 #include "gateway/log/sqlite_util.h"
 
 namespace samverkan::gateway {
@@ -28,6 +29,8 @@ using sqlite::BindText;
 using sqlite::ClampToInt64;
 using sqlite::ColumnString;
 using sqlite::FromSqlite;
+using sqlite::RepeatValues;
+using sqlite::RowInserter;
 using sqlite::ScopedReset;
 
 constexpr int64_t kSchemaVersion = 9;
@@ -288,7 +291,8 @@ std::string Expand(std::string sql, std::string_view from_sequence = "") {
 constexpr char kInsertRecord[] =
     "INSERT INTO records(sequence, recorded_at_us, kind, event_id, "
     "participant_id, source_organisation, payload_type, body, prev_hash, hash, "
-    "replay) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "replay) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr int kInsertRecordColumns = 11;
 constexpr char kInsertAudit[] =
     "INSERT INTO audit(at_us, peer_organisation, event_id, participant_id, "
     "payload_type, code, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -310,7 +314,10 @@ constexpr char kReadParticipant[] =
 constexpr char kInsertDisclosure[] =
     "INSERT INTO disclosures(id, recipient, delivered, recipient_sequence, "
     "categories, withheld_categories, consent_ids, reason, body) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr int kInsertDisclosureColumns = 9;
+// Records and disclosure rows a statement step inserts (row_inserter.h).
+constexpr size_t kRowsPerStep = 16;
 // The columns ReadDisclosureRows reads, `d` joined with its record `r`.
 constexpr char kDisclosureColumns[] =
     "SELECT d.id, r.sequence, r.recorded_at_us, r.participant_id, "
@@ -619,11 +626,16 @@ Status SqliteLogStore::PrepareStatements() {
     if (Status s = Prepare(sql, stmt); !s.ok()) return s;
   }
   if (read_only_) return OkStatus();
+  const std::string insert_records = RepeatValues(kInsertRecord, kRowsPerStep);
+  const std::string insert_disclosures =
+      RepeatValues(kInsertDisclosure, kRowsPerStep);
   const std::pair<const char*, Statement*> writes[] = {
       {"BEGIN IMMEDIATE", &begin_},
       {kInsertRecord, &insert_record_},
+      {insert_records.c_str(), &insert_records_},
       {kInsertAudit, &insert_audit_},
       {kInsertDisclosure, &insert_disclosure_},
+      {insert_disclosures.c_str(), &insert_disclosures_},
       {kInsertDeliveryRun, &insert_delivery_run_},
   };
   for (const auto& [sql, stmt] : writes) {
@@ -723,42 +735,55 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
 
   LogHead head = head_cache_;
   {
-    sqlite3_stmt* stmt = insert_record_.get();
-    ScopedReset reset(stmt);
-    // Outside the loop: bound with SQLITE_STATIC, they must stay put while
-    // the statement holds them.
-    Digest prev_hash;
-    Digest hash;
+    RowInserter rows(insert_record_.get(), insert_records_.get(),
+                     kInsertRecordColumns, kRowsPerStep, batch.records.size());
+    // Bound with SQLITE_STATIC, each step's digests stay put until it runs.
+    std::array<Digest, kRowsPerStep> prev_hashes;
+    std::array<Digest, kRowsPerStep> hashes;
+    uint64_t step_from = head.sequence + 1;
     for (const NewRecord& r : batch.records) {
       const uint64_t sequence = head.sequence + 1;
-      prev_hash = head.hash;
+      if (rows.slot() == 0) step_from = sequence;
       if (Status s = index_->Stage(r.event_id, r.participant_id, sequence);
           !s.ok()) {
         return Abandon(std::move(s));
       }
+      Digest& prev_hash = prev_hashes[rows.slot()];
+      Digest& hash = hashes[rows.slot()];
+      prev_hash = head.hash;
       hash = ChainHash(prev_hash, sequence, recorded_at_us, r.kind, r.body);
-      int rc = sqlite3_bind_int64(stmt, 1, static_cast<int64_t>(sequence));
-      if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, recorded_at_us);
-      if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, r.kind);
-      if (rc == SQLITE_OK) rc = BindText(stmt, 4, r.event_id);
-      if (rc == SQLITE_OK) rc = BindText(stmt, 5, r.participant_id);
-      if (rc == SQLITE_OK) rc = BindText(stmt, 6, r.source_organisation);
-      if (rc == SQLITE_OK) rc = BindText(stmt, 7, r.payload_type);
-      if (rc == SQLITE_OK) rc = BindBlob(stmt, 8, r.body);
-      if (rc == SQLITE_OK) rc = BindDigest(stmt, 9, prev_hash);
-      if (rc == SQLITE_OK) rc = BindDigest(stmt, 10, hash);
-      if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 11, r.replay ? 1 : 0);
-      if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-      if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        head_stale_ = true;
-        return Abandon(FailedPreconditionError(
-            "sequence " + std::to_string(sequence) +
-            " is already taken: another writer appended to this log"));
+      sqlite3_stmt* stmt = rows.stmt();
+      const int at = rows.first();
+      int rc = sqlite3_bind_int64(stmt, at, static_cast<int64_t>(sequence));
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, at + 1, recorded_at_us);
+      if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, at + 2, r.kind);
+      if (rc == SQLITE_OK) rc = BindText(stmt, at + 3, r.event_id);
+      if (rc == SQLITE_OK) rc = BindText(stmt, at + 4, r.participant_id);
+      if (rc == SQLITE_OK) rc = BindText(stmt, at + 5, r.source_organisation);
+      if (rc == SQLITE_OK) rc = BindText(stmt, at + 6, r.payload_type);
+      if (rc == SQLITE_OK) rc = BindBlob(stmt, at + 7, r.body);
+      if (rc == SQLITE_OK) rc = BindDigest(stmt, at + 8, prev_hash);
+      if (rc == SQLITE_OK) rc = BindDigest(stmt, at + 9, hash);
+      if (rc == SQLITE_OK) {
+        rc = sqlite3_bind_int(stmt, at + 10, r.replay ? 1 : 0);
       }
-      if (rc != SQLITE_DONE) {
-        return Abandon(FromSqlite(db, rc, "appending event " + r.event_id));
+      if (rc == SQLITE_OK) rc = rows.RowBound();
+      if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+        // A step holds the records from step_from to this one.
+        const std::string sequences =
+            sequence == step_from ? "sequence " + std::to_string(sequence)
+                                  : "sequences " + std::to_string(step_from) +
+                                        "-" + std::to_string(sequence);
+        if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+          head_stale_ = true;
+          return Abandon(FailedPreconditionError(
+              sequences +
+              ": already taken; another writer appended to this log"));
+        }
+        return Abandon(
+            FromSqlite(db, rc, "appending the events of " + sequences));
       }
-      sqlite3_reset(stmt);
       head = LogHead{sequence, hash};
     }
   }
@@ -1070,8 +1095,9 @@ Status SqliteLogStore::InsertDisclosures(
   };
   std::map<std::string, Recipient, std::less<>> recipients;
   std::vector<uint64_t> slots(batch.records.size(), 0);
-  sqlite3_stmt* stmt = insert_disclosure_.get();
-  ScopedReset reset(stmt);
+  RowInserter rows(insert_disclosure_.get(), insert_disclosures_.get(),
+                   kInsertDisclosureColumns, kRowsPerStep,
+                   batch.disclosures.size());
   for (const size_t i : InRecordOrder(batch.disclosures)) {
     const Disclosure& d = batch.disclosures[i];
     if (d.record_index >= batch.records.size()) {
@@ -1111,30 +1137,34 @@ Status SqliteLogStore::InsertDisclosures(
       }
     }
     if (recipient_sequences) (*recipient_sequences)[i] = recipient_sequence;
-    int rc = sqlite3_bind_int64(stmt, 1, ClampToInt64(id));
-    if (rc == SQLITE_OK) rc = BindText(stmt, 2, d.recipient);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 3, d.delivered ? 1 : 0);
+    sqlite3_stmt* stmt = rows.stmt();
+    const int at = rows.first();
+    int rc = sqlite3_bind_int64(stmt, at, ClampToInt64(id));
+    if (rc == SQLITE_OK) rc = BindText(stmt, at + 1, d.recipient);
     if (rc == SQLITE_OK) {
-      rc = d.delivered ? sqlite3_bind_int64(
-                             stmt, 4, static_cast<int64_t>(recipient_sequence))
-                       : sqlite3_bind_null(stmt, 4);
+      rc = sqlite3_bind_int(stmt, at + 2, d.delivered ? 1 : 0);
     }
-    if (rc == SQLITE_OK) rc = BindText(stmt, 5, d.categories);
-    if (rc == SQLITE_OK) rc = BindText(stmt, 6, d.withheld_categories);
-    if (rc == SQLITE_OK) rc = BindText(stmt, 7, d.consent_ids);
-    if (rc == SQLITE_OK) rc = BindText(stmt, 8, d.reason);
+    if (rc == SQLITE_OK) {
+      rc = d.delivered
+               ? sqlite3_bind_int64(stmt, at + 3,
+                                    static_cast<int64_t>(recipient_sequence))
+               : sqlite3_bind_null(stmt, at + 3);
+    }
+    if (rc == SQLITE_OK) rc = BindText(stmt, at + 4, d.categories);
+    if (rc == SQLITE_OK) rc = BindText(stmt, at + 5, d.withheld_categories);
+    if (rc == SQLITE_OK) rc = BindText(stmt, at + 6, d.consent_ids);
+    if (rc == SQLITE_OK) rc = BindText(stmt, at + 7, d.reason);
     if (rc == SQLITE_OK) {
       // Nothing withheld: the record's own (chained) bytes were delivered,
       // so they are not stored a second time.
       const bool verbatim = d.body == r.body;
-      rc = d.delivered && !verbatim ? BindBlob(stmt, 9, d.body)
-                                    : sqlite3_bind_null(stmt, 9);
+      rc = d.delivered && !verbatim ? BindBlob(stmt, at + 8, d.body)
+                                    : sqlite3_bind_null(stmt, at + 8);
     }
-    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc != SQLITE_DONE) {
-      return FromSqlite(db_.get(), rc, "recording a disclosure decision");
+    if (rc == SQLITE_OK) rc = rows.RowBound();
+    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+      return FromSqlite(db_.get(), rc, "recording disclosure decisions");
     }
-    sqlite3_reset(stmt);
   }
   // On an error the caller drops the heads cache with the transaction.
   for (const auto& [recipient, state] : recipients) {

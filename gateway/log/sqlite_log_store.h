@@ -215,6 +215,8 @@ class SqliteLogStore final : public LogStore {
   Statement commit_;
   Statement rollback_;
   Statement insert_record_;
+  // kRowsPerStep records a step (row_inserter.h).
+  Statement insert_records_;
   Statement insert_audit_;
   Statement find_event_;
   Statement read_;
@@ -223,6 +225,7 @@ class SqliteLogStore final : public LogStore {
   Statement read_replay_;
   Statement read_participant_;
   Statement insert_disclosure_;
+  Statement insert_disclosures_;
   Statement insert_delivery_run_;
   Statement read_deliveries_;
   Statement read_disclosures_;
