@@ -344,13 +344,12 @@ Status KeyRuns::Insert(uint64_t run, std::span<const Entry> entries,
       rc = sqlite3_bind_int64(stmt, at + 2, ClampToInt64(sequence));
     }
     if (rc == SQLITE_OK) rc = rows.RowBound();
-    if (rc == SQLITE_DONE) {
-      // OR IGNORE: entries already there are not counted.
-      *inserted += sqlite3_changes(db_);
-    } else if (rc != SQLITE_OK) {
+    if (rc != SQLITE_OK) {
       return FromSqlite(db_, rc, std::string("adding to ") + tables_.index);
     }
   }
+  // OR IGNORE: entries already there are not counted.
+  *inserted += rows.changes();
   return OkStatus();
 }
 

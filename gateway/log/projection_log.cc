@@ -110,7 +110,7 @@ Status ProjectionLog::Stage(const std::vector<ProjectionRow>& rows) {
     }
     if (rc == SQLITE_OK) rc = BindBlob(stmt, at + 2, row.bytes);
     if (rc == SQLITE_OK) rc = inserter.RowBound();
-    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+    if (rc != SQLITE_OK) {
       return FromSqlite(db_, rc, "writing projection changes");
     }
   }

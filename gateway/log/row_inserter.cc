@@ -40,10 +40,12 @@ int RowInserter::RowBound() {
   if (slot_ < (in_many_ ? per_step_ : 1)) return SQLITE_OK;
   sqlite3_stmt* const stepped = stmt();
   const int rc = sqlite3_step(stepped);
+  if (rc == SQLITE_DONE)
+    changes_ += sqlite3_changes(sqlite3_db_handle(stepped));
   sqlite3_reset(stepped);
   slot_ = 0;
   in_many_ = many_ != nullptr && per_step_ > 1 && left_ >= per_step_;
-  return rc;
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 }  // namespace samverkan::gateway::sqlite

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -42,9 +43,11 @@ class RowInserter {
   size_t slot() const { return slot_; }
 
   // Called once the row is bound. Steps the statement when it holds all the
-  // rows it takes: SQLITE_DONE when it stepped, the step's error code when
-  // that failed, SQLITE_OK while it waits for more rows.
+  // rows it takes: SQLITE_OK when the row is taken, else the step's error.
   int RowBound();
+  // Rows the steps so far inserted (sqlite3_changes: an INSERT OR IGNORE
+  // does not count the rows it ignored).
+  int64_t changes() const { return changes_; }
 
  private:
   sqlite3_stmt* const one_;
@@ -54,6 +57,7 @@ class RowInserter {
   size_t left_;
   size_t slot_ = 0;
   bool in_many_;
+  int64_t changes_ = 0;
 };
 
 }  // namespace samverkan::gateway::sqlite

@@ -40,7 +40,8 @@ class RowInserterTest : public ::testing::Test {
 
   // Inserts rows first..first+count-1 labelled "row <n>"; the slot of each
   // row goes to *slots.
-  int Insert(int first, size_t count, std::vector<size_t>* slots) {
+  int Insert(int first, size_t count, std::vector<size_t>* slots,
+             int64_t* changes = nullptr) {
     RowInserter rows(one_.get(), many_.get(), 2, kPerStep, count);
     std::vector<std::string> labels(kPerStep);
     for (size_t i = 0; i < count; ++i) {
@@ -53,9 +54,10 @@ class RowInserterTest : public ::testing::Test {
                                labels[rows.slot()].c_str(), -1, SQLITE_STATIC);
       }
       if (rc == SQLITE_OK) rc = rows.RowBound();
-      if (rc != SQLITE_OK && rc != SQLITE_DONE) return rc;
+      if (rc != SQLITE_OK) return rc;
     }
-    return SQLITE_DONE;
+    if (changes != nullptr) *changes = rows.changes();
+    return SQLITE_OK;
   }
 
   std::vector<std::string> Labels() {
@@ -80,7 +82,9 @@ class RowInserterCountTest : public RowInserterTest,
 TEST_P(RowInserterCountTest, EveryRowLandsOnceWithItsOwnValues) {
   const size_t count = GetParam();
   std::vector<size_t> slots;
-  ASSERT_EQ(Insert(1, count, &slots), SQLITE_DONE);
+  int64_t changes = -1;
+  ASSERT_EQ(Insert(1, count, &slots, &changes), SQLITE_OK);
+  EXPECT_EQ(changes, static_cast<int64_t>(count));
   std::vector<std::string> want;
   for (size_t n = 1; n <= count; ++n) {
     want.push_back(std::to_string(n) + "=row " + std::to_string(n));
@@ -102,7 +106,7 @@ INSTANTIATE_TEST_SUITE_P(Counts, RowInserterCountTest,
 
 TEST_F(RowInserterTest, FailedStepReportsItsError) {
   std::vector<size_t> slots;
-  ASSERT_EQ(Insert(5, 1, &slots), SQLITE_DONE);
+  ASSERT_EQ(Insert(5, 1, &slots), SQLITE_OK);
   // Rows 1-8 go in two full steps; the second holds 5, which is taken.
   EXPECT_EQ(Insert(1, 8, &slots) & 0xff, SQLITE_CONSTRAINT);
   EXPECT_EQ(Labels(), (std::vector<std::string>{"1=row 1", "2=row 2", "3=row 3",

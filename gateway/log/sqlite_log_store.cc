@@ -769,7 +769,7 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
         rc = sqlite3_bind_int(stmt, at + 10, r.replay ? 1 : 0);
       }
       if (rc == SQLITE_OK) rc = rows.RowBound();
-      if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+      if (rc != SQLITE_OK) {
         // A step holds the records from step_from to this one.
         const std::string sequences =
             sequence == step_from ? "sequence " + std::to_string(sequence)
@@ -1162,7 +1162,7 @@ Status SqliteLogStore::InsertDisclosures(
                                     : sqlite3_bind_null(stmt, at + 8);
     }
     if (rc == SQLITE_OK) rc = rows.RowBound();
-    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+    if (rc != SQLITE_OK) {
       return FromSqlite(db_.get(), rc, "recording disclosure decisions");
     }
   }
