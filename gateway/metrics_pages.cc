@@ -106,9 +106,9 @@ void IndexRuns(Writer& w, const LogStore::IndexRuns& runs) {
   };
   for (const Figure& f : kFigures) {
     w.Family(f.name, f.type, f.help);
-    w.Sample(f.name, "index=\"events\"", std::to_string(runs.events.*f.value));
-    w.Sample(f.name, "index=\"participants\"",
-             std::to_string(runs.participants.*f.value));
+    w.Labelled(f.name, "index",
+               {{"events", runs.events.*f.value},
+                {"participants", runs.participants.*f.value}});
   }
 }
 

@@ -76,8 +76,6 @@ struct KeyRuns::Step {
   std::vector<uint64_t> sources;
   std::map<uint64_t, int64_t> added;
   std::vector<uint64_t> dropped;
-  // Entries written into the target.
-  uint64_t merged = 0;
 };
 
 int KeyRuns::Tier(uint64_t entries, uint64_t unit) {
@@ -325,7 +323,6 @@ Status KeyRuns::MoveChunk(size_t max_entries, Step* step, size_t* moved) {
   if (Status s = Insert(step->target, moving, &inserted); !s.ok()) return s;
   if (Status s = AddEntries(step->target, inserted); !s.ok()) return s;
   step->added[step->target] += inserted;
-  step->merged += static_cast<uint64_t>(inserted);
   step->sources = std::move(left);
   *moved += moving.size();
   return OkStatus();
@@ -368,9 +365,10 @@ void KeyRuns::Apply(const Step& step) {
   for (const auto& [run, added] : step.added) {
     const int64_t now = static_cast<int64_t>(runs_[run]) + added;
     runs_[run] = static_cast<uint64_t>(std::max<int64_t>(0, now));
+    // What a merge adds to a run, it adds only to its target.
+    if (run == step.target) work_.merged += static_cast<uint64_t>(added);
   }
   for (uint64_t run : step.dropped) runs_.erase(run);
-  work_.merged += step.merged;
   if (step.target != 0 && step.sources.empty()) {
     merges_.erase(step.target);
   } else if (step.target != 0) {

@@ -24,7 +24,7 @@ RowInserter::RowInserter(sqlite3_stmt* one, sqlite3_stmt* many, int columns,
       columns_(columns),
       per_step_(std::max<size_t>(per_step, 1)),
       left_(count),
-      in_many_(many != nullptr && per_step_ > 1 && count >= per_step_) {}
+      in_many_(FullStepLeft()) {}
 
 RowInserter::~RowInserter() {
   for (sqlite3_stmt* stmt : {one_, many_}) {
@@ -44,7 +44,7 @@ int RowInserter::RowBound() {
     changes_ += sqlite3_changes(sqlite3_db_handle(stepped));
   sqlite3_reset(stepped);
   slot_ = 0;
-  in_many_ = many_ != nullptr && per_step_ > 1 && left_ >= per_step_;
+  in_many_ = FullStepLeft();
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 

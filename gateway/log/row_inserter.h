@@ -50,6 +50,11 @@ class RowInserter {
   int64_t changes() const { return changes_; }
 
  private:
+  // Whether the next step can be a full one of `many`.
+  bool FullStepLeft() const {
+    return many_ != nullptr && per_step_ > 1 && left_ >= per_step_;
+  }
+
   sqlite3_stmt* const one_;
   sqlite3_stmt* const many_;
   const int columns_;

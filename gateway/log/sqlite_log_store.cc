@@ -740,10 +740,10 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
     // Bound with SQLITE_STATIC, each step's digests stay put until it runs.
     std::array<Digest, kRowsPerStep> prev_hashes;
     std::array<Digest, kRowsPerStep> hashes;
-    uint64_t step_from = head.sequence + 1;
     for (const NewRecord& r : batch.records) {
       const uint64_t sequence = head.sequence + 1;
-      if (rows.slot() == 0) step_from = sequence;
+      // The step this record goes in holds the records from step_from on.
+      const uint64_t step_from = sequence - rows.slot();
       if (Status s = index_->Stage(r.event_id, r.participant_id, sequence);
           !s.ok()) {
         return Abandon(std::move(s));
@@ -770,7 +770,6 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
       }
       if (rc == SQLITE_OK) rc = rows.RowBound();
       if (rc != SQLITE_OK) {
-        // A step holds the records from step_from to this one.
         const std::string sequences =
             sequence == step_from ? "sequence " + std::to_string(sequence)
                                   : "sequences " + std::to_string(step_from) +
