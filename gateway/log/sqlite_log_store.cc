@@ -476,81 +476,15 @@ StatusOr<LogHead> SqliteLogStore::Append(
 StatusOr<LogHead> SqliteLogStore::AppendLocked(
     const Batch& batch, int64_t recorded_at_us,
     std::vector<uint64_t>* recipient_sequences) {
-  sqlite3* db = db_.get();
   if (Status s = Step(begin_.get(), "BEGIN IMMEDIATE"); !s.ok()) {
     return Abandon(std::move(s));
   }
-
   LogHead head = head_cache_;
-  {
-    RowInserter rows(insert_record_.get(), insert_records_.get(),
-                     kInsertRecordColumns, kRowsPerStep, batch.records.size());
-    // Bound with SQLITE_STATIC, each step's digests stay put until it runs.
-    std::array<Digest, kRowsPerStep> prev_hashes;
-    std::array<Digest, kRowsPerStep> hashes;
-    for (const NewRecord& r : batch.records) {
-      const uint64_t sequence = head.sequence + 1;
-      // The step this record goes in holds the records from step_from on.
-      const uint64_t step_from = sequence - rows.slot();
-      if (Status s = index_->Stage(r.event_id, r.participant_id, sequence);
-          !s.ok()) {
-        return Abandon(std::move(s));
-      }
-      Digest& prev_hash = prev_hashes[rows.slot()];
-      Digest& hash = hashes[rows.slot()];
-      prev_hash = head.hash;
-      hash = ChainHash(prev_hash, sequence, recorded_at_us, r.kind, r.body);
-      sqlite3_stmt* stmt = rows.stmt();
-      const int at = rows.first();
-      int rc = sqlite3_bind_int64(stmt, at, static_cast<int64_t>(sequence));
-      if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, at + 1, recorded_at_us);
-      if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, at + 2, r.kind);
-      if (rc == SQLITE_OK) rc = BindText(stmt, at + 3, r.event_id);
-      if (rc == SQLITE_OK) rc = BindText(stmt, at + 4, r.participant_id);
-      if (rc == SQLITE_OK) rc = BindText(stmt, at + 5, r.source_organisation);
-      if (rc == SQLITE_OK) rc = BindText(stmt, at + 6, r.payload_type);
-      if (rc == SQLITE_OK) rc = BindBlob(stmt, at + 7, r.body);
-      if (rc == SQLITE_OK) rc = BindDigest(stmt, at + 8, prev_hash);
-      if (rc == SQLITE_OK) rc = BindDigest(stmt, at + 9, hash);
-      if (rc == SQLITE_OK) {
-        rc = sqlite3_bind_int(stmt, at + 10, r.replay ? 1 : 0);
-      }
-      if (rc == SQLITE_OK) rc = rows.RowBound();
-      if (rc != SQLITE_OK) {
-        const std::string sequences =
-            sequence == step_from ? "sequence " + std::to_string(sequence)
-                                  : "sequences " + std::to_string(step_from) +
-                                        "-" + std::to_string(sequence);
-        if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-          head_stale_ = true;
-          return Abandon(FailedPreconditionError(
-              sequences +
-              ": already taken; another writer appended to this log"));
-        }
-        return Abandon(
-            FromSqlite(db, rc, "appending the events of " + sequences));
-      }
-      head = LogHead{sequence, hash};
-    }
+  if (Status s = InsertRecords(batch, recorded_at_us, &head); !s.ok()) {
+    return Abandon(std::move(s));
   }
-  {
-    sqlite3_stmt* stmt = insert_audit_.get();
-    ScopedReset reset(stmt);
-    for (const AuditEntry& a : batch.audit) {
-      int rc = sqlite3_bind_int64(stmt, 1, a.at_us);
-      if (rc == SQLITE_OK) rc = BindText(stmt, 2, a.peer_organisation);
-      if (rc == SQLITE_OK) rc = BindText(stmt, 3, a.event_id);
-      if (rc == SQLITE_OK) rc = BindText(stmt, 4, a.participant_id);
-      if (rc == SQLITE_OK) rc = BindText(stmt, 5, a.payload_type);
-      if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 6, a.code);
-      if (rc == SQLITE_OK) rc = BindText(stmt, 7, a.message);
-      if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-      if (rc != SQLITE_DONE) {
-        return Abandon(FromSqlite(db, rc, "recording a rejection"));
-      }
-      sqlite3_reset(stmt);
-    }
+  if (Status s = InsertAudit(batch.audit); !s.ok()) {
+    return Abandon(std::move(s));
   }
   if (Status s = InsertDisclosures(batch, head_cache_.sequence + 1,
                                    recipient_sequences);
@@ -572,6 +506,76 @@ StatusOr<LogHead> SqliteLogStore::AppendLocked(
   index_->Commit();
   projections_->Commit();
   return head;
+}
+
+Status SqliteLogStore::InsertRecords(const Batch& batch, int64_t recorded_at_us,
+                                     LogHead* head) {
+  RowInserter rows(insert_record_.get(), insert_records_.get(),
+                   kInsertRecordColumns, kRowsPerStep, batch.records.size());
+  // Bound with SQLITE_STATIC, each step's digests stay put until it runs.
+  std::array<Digest, kRowsPerStep> prev_hashes;
+  std::array<Digest, kRowsPerStep> hashes;
+  for (const NewRecord& r : batch.records) {
+    const uint64_t sequence = head->sequence + 1;
+    // The step this record goes in holds the records from step_from on.
+    const uint64_t step_from = sequence - rows.slot();
+    if (Status s = index_->Stage(r.event_id, r.participant_id, sequence);
+        !s.ok()) {
+      return s;
+    }
+    Digest& prev_hash = prev_hashes[rows.slot()];
+    Digest& hash = hashes[rows.slot()];
+    prev_hash = head->hash;
+    hash = ChainHash(prev_hash, sequence, recorded_at_us, r.kind, r.body);
+    sqlite3_stmt* stmt = rows.stmt();
+    const int at = rows.first();
+    int rc = sqlite3_bind_int64(stmt, at, static_cast<int64_t>(sequence));
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, at + 1, recorded_at_us);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, at + 2, r.kind);
+    if (rc == SQLITE_OK) rc = BindText(stmt, at + 3, r.event_id);
+    if (rc == SQLITE_OK) rc = BindText(stmt, at + 4, r.participant_id);
+    if (rc == SQLITE_OK) rc = BindText(stmt, at + 5, r.source_organisation);
+    if (rc == SQLITE_OK) rc = BindText(stmt, at + 6, r.payload_type);
+    if (rc == SQLITE_OK) rc = BindBlob(stmt, at + 7, r.body);
+    if (rc == SQLITE_OK) rc = BindDigest(stmt, at + 8, prev_hash);
+    if (rc == SQLITE_OK) rc = BindDigest(stmt, at + 9, hash);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, at + 10, r.replay ? 1 : 0);
+    if (rc == SQLITE_OK) rc = rows.RowBound();
+    if (rc != SQLITE_OK) {
+      const std::string sequences =
+          sequence == step_from ? "sequence " + std::to_string(sequence)
+                                : "sequences " + std::to_string(step_from) +
+                                      "-" + std::to_string(sequence);
+      if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        head_stale_ = true;
+        return FailedPreconditionError(
+            sequences + ": already taken; another writer appended to this log");
+      }
+      return FromSqlite(db_.get(), rc, "appending the events of " + sequences);
+    }
+    *head = LogHead{sequence, hash};
+  }
+  return OkStatus();
+}
+
+Status SqliteLogStore::InsertAudit(const std::vector<AuditEntry>& audit) {
+  sqlite3_stmt* stmt = insert_audit_.get();
+  ScopedReset reset(stmt);
+  for (const AuditEntry& a : audit) {
+    int rc = sqlite3_bind_int64(stmt, 1, a.at_us);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 2, a.peer_organisation);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 3, a.event_id);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 4, a.participant_id);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 5, a.payload_type);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 6, a.code);
+    if (rc == SQLITE_OK) rc = BindText(stmt, 7, a.message);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) {
+      return FromSqlite(db_.get(), rc, "recording a rejection");
+    }
+    sqlite3_reset(stmt);
+  }
+  return OkStatus();
 }
 
 Status SqliteLogStore::RunDueWork() {

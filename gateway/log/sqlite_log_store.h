@@ -181,6 +181,12 @@ class SqliteLogStore final : public LogStore {
   Status Step(sqlite3_stmt* stmt, std::string_view what);
   StatusOr<LogHead> AppendLocked(const Batch& batch, int64_t recorded_at_us,
                                  std::vector<uint64_t>* recipient_sequences);
+  // Chains the batch's records on from `*head` and inserts them inside the
+  // open transaction, staging their index entries; `*head` ends at the
+  // last. On an error the caller abandons the transaction.
+  Status InsertRecords(const Batch& batch, int64_t recorded_at_us,
+                       LogHead* head);
+  Status InsertAudit(const std::vector<AuditEntry>& audit);
   // Inserts the batch's disclosures inside the open transaction; `first`
   // is the sequence of the batch's first record.
   Status InsertDisclosures(const Batch& batch, uint64_t first,
