@@ -30,8 +30,9 @@ bool IsUpgradable(int64_t version);
 std::string Fresh();
 
 // Moves a file at `version` (IsUpgradable) one version on, ending with the
-// new version in `meta`. The upgrades from 7 and 8 call samverkan_key(),
-// which the connection must have registered (RecordIndex does).
+// new version in `meta`. The upgrades from 5 and 8 call samverkan_key(),
+// which the connection must have registered (RecordIndex does). Empty for
+// any other version.
 std::string UpgradeFrom(int64_t version);
 
 // Fills the schema's placeholders in a query: the column lists, the slot
