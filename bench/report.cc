@@ -129,17 +129,18 @@ void PrintSetup(std::ostream& out, const BenchOptions& o,
            "nothing; pass --work-dir on a real disk\n";
   }
   out << "\nround  gateway ev/s  ack p50 ms  ack p99 ms  reference ev/s  "
-         "ratio  sync p50 us  sync p99 us  bare sync p99 us\n";
+         "ratio  sync p50 us  sync p99 us  bare sync p99 us  null ev/s\n";
 }
 
 void PrintRound(std::ostream& out, size_t round, const RoundResult& r) {
   char line[256];
   std::snprintf(line, sizeof line,
                 "%5zu  %12.0f  %10.2f  %10.2f  %14.0f  %5.2f  %11.0f  %11.0f  "
-                "%16.0f\n",
+                "%16.0f  %9.0f\n",
                 round, r.events_per_s, r.ack.p50_us / 1000, r.ack.p99_us / 1000,
                 r.reference_events_per_s, r.Ratio(), r.sync_ack.p50_us,
-                r.sync_ack.p99_us, r.reference_sync_ack.p99_us);
+                r.sync_ack.p99_us, r.reference_sync_ack.p99_us,
+                r.null_events_per_s);
   out << line << std::flush;
 }
 
@@ -196,6 +197,14 @@ void PrintSummary(std::ostream& out, const BenchOptions& o,
   const double batch = med([](const RoundResult& r) { return r.mean_batch; });
   const double ref_batch =
       med([](const RoundResult& r) { return r.reference_mean_batch; });
+  const double null_rate =
+      med([](const RoundResult& r) { return r.null_events_per_s; });
+  const double null_ratio =
+      med([](const RoundResult& r) { return r.NullRatio(); });
+  const double null_sync_p50 =
+      med([](const RoundResult& r) { return r.null_sync_ack.p50_us; });
+  const double null_sync_p99 =
+      med([](const RoundResult& r) { return r.null_sync_ack.p99_us; });
   const bool ratio_met = ratio >= kTargetRatio;
   const bool sync_met = sync_p99 < kTargetSyncP99Us;
 
@@ -232,7 +241,12 @@ void PrintSummary(std::ostream& out, const BenchOptions& o,
       << "  load generator  " << Fmt("%.1f", client_cpu) << " us CPU/event ("
       << Fmt("%.1f", client_io_cpu)
       << " of it its ZeroMQ I/O thread; it shares the CPUs with the "
-         "gateway)\n";
+         "gateway)\n"
+      << "  null gateway    " << Fmt("%.0f", null_rate) << " ev/s, "
+      << Fmt("%.2f", null_ratio) << " of the reference; sync ack p50 "
+      << Fmt("%.0f", null_sync_p50) << " us, p99 " << Fmt("%.0f", null_sync_p99)
+      << " us (CURVE, answers at once, stores nothing: the transport's "
+         "ceiling)\n";
 
   out << "JSON {\"publishers\":" << o.publishers << ",\"window\":" << o.window
       << ",\"events\":" << o.events << ",\"sync_events\":" << o.sync_events
@@ -255,6 +269,10 @@ void PrintSummary(std::ostream& out, const BenchOptions& o,
       << ",\"bare_commit_p99_us\":" << Fmt("%.1f", commit_p99)
       << ",\"bare_sync_p50_us\":" << Fmt("%.1f", rtt_p50)
       << ",\"bare_sync_p99_us\":" << Fmt("%.1f", rtt_p99)
+      << ",\"null_events_per_s\":" << Fmt("%.0f", null_rate)
+      << ",\"null_ratio\":" << Fmt("%.3f", null_ratio)
+      << ",\"null_sync_p50_us\":" << Fmt("%.1f", null_sync_p50)
+      << ",\"null_sync_p99_us\":" << Fmt("%.1f", null_sync_p99)
       << ",\"prefill\":" << o.prefill << ",\"event_ids\":"
       << JsonString(o.shape.time_ordered_ids ? "time-ordered" : "random")
       << ",\"participants\":" << o.shape.participants

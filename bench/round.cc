@@ -8,6 +8,7 @@
 #include "bench/envelope_corpus.h"
 #include "bench/gateway_load.h"
 #include "bench/gateway_process.h"
+#include "bench/null_gateway.h"
 #include "common/transport/context.h"
 #include "services/client/query_client.h"
 
@@ -54,7 +55,7 @@ std::vector<PublisherLoad> PublisherLoads(
 Status RunSyncPhase(transport::TransportContext& context,
                     const client::GatewayAddress& address,
                     const Workspace& workspace, const Corpus& corpus,
-                    const BenchOptions& options, RoundResult& out) {
+                    const BenchOptions& options, LatencySummary& out) {
   PublisherLoad one;
   one.keypair = workspace.publishers()[0].keypair;
   one.warmup_envelope = corpus.sync.front();
@@ -63,7 +64,7 @@ Status RunSyncPhase(transport::TransportContext& context,
   auto sync = RunGatewayLoad(context, address, {one}, 1,
                              std::chrono::seconds(options.reply_timeout_s));
   if (!sync.ok()) return sync.status();
-  out.sync_ack = Summarize(std::move(sync->latencies_ns));
+  out = Summarize(std::move(sync->latencies_ns));
   return OkStatus();
 }
 
@@ -94,8 +95,8 @@ Status RunOurs(const BenchOptions& options, const Workspace& workspace,
   }
 
   if (options.sync_on_fresh_log) {
-    if (Status s =
-            RunSyncPhase(context, address, workspace, corpus, options, out);
+    if (Status s = RunSyncPhase(context, address, workspace, corpus, options,
+                                out.sync_ack);
         !s.ok()) {
       return s;
     }
@@ -160,13 +161,34 @@ Status RunOurs(const BenchOptions& options, const Workspace& workspace,
   }
 
   if (!options.sync_on_fresh_log) {
-    if (Status s =
-            RunSyncPhase(context, address, workspace, corpus, options, out);
+    if (Status s = RunSyncPhase(context, address, workspace, corpus, options,
+                                out.sync_ack);
         !s.ok()) {
       return s;
     }
   }
   return (*gateway)->Stop();
+}
+
+// Nothing is stored, so there is no setup and no check of the log: only
+// the rate and the synchronous round trip.
+Status RunNull(const BenchOptions& options, const Workspace& workspace,
+               const Corpus& corpus, RoundResult& out) {
+  std::vector<std::string> keys;
+  for (const Publisher& p : workspace.publishers()) {
+    keys.push_back(p.keypair.public_key);
+  }
+  auto null = NullGateway::Start(workspace.gateway_key(), std::move(keys));
+  if (!null.ok()) return null.status();
+  const client::GatewayAddress& address = (*null)->address();
+  transport::TransportContext context;
+  auto load = RunGatewayLoad(
+      context, address, PublisherLoads(workspace, corpus, corpus.throughput),
+      options.window, std::chrono::seconds(options.reply_timeout_s));
+  if (!load.ok()) return load.status();
+  out.null_events_per_s = static_cast<double>(load->accepted) / load->seconds;
+  return RunSyncPhase(context, address, workspace, corpus, options,
+                      out.null_sync_ack);
 }
 
 Status RunReference(const BenchOptions& options, const Workspace& workspace,
@@ -245,6 +267,10 @@ StatusOr<RoundResult> RunRound(const BenchOptions& options,
                                   ", round " + std::to_string(round) + ": " +
                                   s.message());
     }
+  }
+  if (Status s = RunNull(options, workspace, corpus, r); !s.ok()) {
+    return Status(s.code(), "null gateway, round " + std::to_string(round) +
+                                ": " + s.message());
   }
   // Each round's files are only needed while it runs.
   if (!options.keep_work_dir) {

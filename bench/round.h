@@ -1,6 +1,7 @@
 // One round of the benchmark: the gateway's throughput and synchronous
 // phases on a freshly started samverkan-gateway, and the bare reference on a
-// fresh SQLite file, in the order given.
+// fresh SQLite file, in the order given; then the same phases against the
+// null gateway, the transport's ceiling.
 #ifndef SAMVERKAN_BENCH_ROUND_H_
 #define SAMVERKAN_BENCH_ROUND_H_
 
@@ -54,10 +55,20 @@ struct RoundResult {
   LatencySummary reference_commit;  // one row per transaction
   // DEALER -> ROUTER (no CURVE), one-row commit, reply.
   LatencySummary reference_sync_ack;
+  // The transport's ceiling (null_gateway.h): the throughput phase's
+  // publishers, then the synchronous publisher, against a server that
+  // answers at once behind the same CURVE.
+  double null_events_per_s = 0;
+  LatencySummary null_sync_ack;
 
   double Ratio() const {
     return reference_events_per_s > 0 ? events_per_s / reference_events_per_s
                                       : 0;
+  }
+  double NullRatio() const {
+    return reference_events_per_s > 0
+               ? null_events_per_s / reference_events_per_s
+               : 0;
   }
 };
 

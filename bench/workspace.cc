@@ -42,6 +42,7 @@ Workspace::Workspace(Workspace&& other) noexcept
       config_file_(std::move(other.config_file_)),
       publishers_(std::move(other.publishers_)),
       operator_(std::move(other.operator_)),
+      gateway_(std::move(other.gateway_)),
       keep_(other.keep_) {
   other.root_.clear();
 }
@@ -69,6 +70,7 @@ StatusOr<Workspace> Workspace::Create(const std::string& parent,
       !s.ok()) {
     return s;
   }
+  w.gateway_ = *gateway_key;
 
   std::string registry;
   for (size_t i = 0; i < publishers; ++i) {

@@ -43,6 +43,8 @@ class Workspace {
   const std::string& config_file() const { return config_file_; }
   const std::vector<Publisher>& publishers() const { return publishers_; }
   const transport::CurveKeypair& operator_key() const { return operator_; }
+  // The gateway's own keypair (also in gateway.key).
+  const transport::CurveKeypair& gateway_key() const { return gateway_; }
 
  private:
   Workspace() = default;
@@ -51,6 +53,7 @@ class Workspace {
   std::string config_file_;
   std::vector<Publisher> publishers_;
   transport::CurveKeypair operator_;
+  transport::CurveKeypair gateway_;
   bool keep_ = false;
 };
 
