@@ -320,6 +320,14 @@ else
   restart_line "restart on $(jq -r .records <<<"$RS") records ($(jq -r '.log_bytes / 1048576 | round' <<<"$RS") MiB log)" "$RS"
   restart_line "  the same, 65536 records unindexed (a crash under load)" "$RT"
 fi
+# The null gateway of the same samverkan-bench runs: CURVE, an answer at
+# once, nothing stored. What no gateway behind ZeroMQ can beat here.
+N1=$(jq -r .null_events_per_s <<<"$S1")
+N4=$(jq -r .null_events_per_s <<<"$S4")
+NM=$(jq -r .null_events_per_s <<<"$SM")
+printf 'null gateway (transport ceiling, same runs): 1 client %s/s (%s x redis), 4 clients %s/s (%s x redis), maximum %s/s (%s x bare, %s x redis)\n' \
+  "$(num "$N1")" "$(ratio "$N1" "$R1")" "$(num "$N4")" "$(ratio "$N4" "$R4")" \
+  "$(num "$NM")" "$(ratio "$NM" "$BARE")" "$(ratio "$NM" "$RM")"
 printf 'samverkan events per group commit: 1 client %s, 4 clients %s, maximum %s\n' \
   "$(jq -r .gateway_events_per_commit <<<"$S1")" \
   "$(jq -r .gateway_events_per_commit <<<"$S4")" \
@@ -338,6 +346,7 @@ jq -cn --argjson g1 "$G1" --argjson g4 "$G4" --argjson gm "$GM" \
   --argjson c1 "$(jq .gateway_events_per_commit <<<"$S1")" \
   --argjson c4 "$(jq .gateway_events_per_commit <<<"$S4")" \
   --argjson cm "$(jq .gateway_events_per_commit <<<"$SM")" \
+  --argjson n1 "$N1" --argjson n4 "$N4" --argjson nm "$NM" \
   --argjson restart "$RS" --argjson restart_unindexed "$RT" '
   def r(a; b): if b > 0 then (a / b * 100 | round) / 100 else 0 end;
   {payload_bytes: $payload, seconds_per_peer_run: $secs,
@@ -354,5 +363,8 @@ jq -cn --argjson g1 "$G1" --argjson g4 "$G4" --argjson gm "$GM" \
          vs_bare: r($gm; $bare), vs_redis: r($gm; $rm),
          vs_postgres: r($gm; $pm), met: ($mm == "yes"),
          samverkan_events_per_commit: $cm},
+   null_gateway: {sync1: $n1, sync4: $n4, max: $nm,
+                  sync1_vs_redis: r($n1; $r1), sync4_vs_redis: r($n4; $r4),
+                  max_vs_bare: r($nm; $bare), max_vs_redis: r($nm; $rm)},
    restart: $restart, restart_unindexed: $restart_unindexed}' |
   sed 's/^/JSON /'
