@@ -1,6 +1,7 @@
 // The event log file's tables, its schema version and the upgrades from every
 // earlier version, as SQL. log_format.md describes the same tables for
-// readers; SqliteLogStore runs this SQL, each piece in one transaction.
+// readers. SqliteLogStore runs this SQL when it opens a file: the fresh
+// schema, or every upgrade due, in one transaction.
 #ifndef SAMVERKAN_GATEWAY_LOG_LOG_SCHEMA_H_
 #define SAMVERKAN_GATEWAY_LOG_LOG_SCHEMA_H_
 
