@@ -8,7 +8,10 @@
 # a temporary folder on the same disk as the gateway's; the system-wide
 # services are never used. Then the gateway's restart on a 10M-record log
 # (samverkan-restart-bench), so that one run gives every figure issue #6
-# sets a target for. Prints one table and one JSON line.
+# sets a target for. Beside each Samverkan figure, the same samverkan-bench
+# run's null gateway (CURVE, an answer at once, nothing stored): the ceiling
+# the transport sets. Prints one table, the restart and null-gateway lines,
+# and one JSON line.
 set -euo pipefail
 
 usage() {
