@@ -5,6 +5,7 @@
 #include <chrono>
 #include <utility>
 
+#include "samverkan/ingress_frames.h"
 #include "samverkan/v1/gateway.pb.h"
 
 namespace samverkan::bench {
@@ -46,7 +47,7 @@ void NullGateway::Serve() {
     while (message) {
       auto& frames = message->frames;
       // The gateway's frames: SUBMIT, a correlation id, the envelope.
-      if (frames.size() == 3 && frames[0] == "SUBMIT") {
+      if (frames.size() == 3 && frames[0] == kSubmitVerb) {
         reply.set_sequence(++sequence);
         // A publisher that went away times out on its own; nothing to keep.
         const Status sent = router_->Send(

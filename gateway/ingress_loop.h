@@ -18,11 +18,9 @@
 #include "gateway/commit_gather.h"
 #include "gateway/ingress_admission.h"
 #include "gateway/pipeline.h"
+#include "samverkan/ingress_frames.h"
 
 namespace samverkan::gateway {
-
-inline constexpr std::string_view kSubmitVerb = "SUBMIT";
-inline constexpr std::string_view kErrorVerb = "ERROR";
 
 class IngressLoop {
  public:

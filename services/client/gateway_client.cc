@@ -1,6 +1,7 @@
 // SUBMIT frames out, acknowledgements in (docs/protocol.md).
 #include "services/client/gateway_client.h"
 
+#include "samverkan/ingress_frames.h"
 #include "services/client/connect.h"
 
 namespace samverkan::client {
@@ -17,8 +18,8 @@ StatusOr<std::unique_ptr<GatewayClient>> GatewayClient::Connect(
 
 Status GatewayClient::Submit(std::string_view correlation,
                              std::string_view envelope_bytes) {
-  return dealer_.Send(
-      {"SUBMIT", std::string(correlation), std::string(envelope_bytes)});
+  return dealer_.Send({std::string(kSubmitVerb), std::string(correlation),
+                       std::string(envelope_bytes)});
 }
 
 Status GatewayClient::SendRaw(const std::vector<std::string>& frames) {
@@ -38,7 +39,7 @@ std::optional<Acknowledgement> GatewayClient::Receive(
     return ack;
   }
   ack.correlation = std::move((*frames)[1]);
-  ack.well_formed = (*frames)[0] == "SUBMIT";
+  ack.well_formed = (*frames)[0] == kSubmitVerb;
   return ack;
 }
 
