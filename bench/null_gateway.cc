@@ -48,12 +48,13 @@ void NullGateway::Serve() {
       auto& frames = message->frames;
       // The gateway's frames: SUBMIT, a correlation id, the envelope.
       if (frames.size() == 3 && frames[0] == kSubmitVerb) {
+        submissions_++;
         reply.set_sequence(++sequence);
         // A publisher that went away times out on its own; nothing to keep.
         const Status sent = router_->Send(
             message->routing_id, {std::move(frames[0]), std::move(frames[1]),
                                   reply.SerializeAsString()});
-        if (sent.ok()) answered_++;
+        (void)sent;
       }
       message = router_->TryReceive();
     }

@@ -41,7 +41,9 @@ class NullGateway {
 
   // Only `ingress` and `server_public_key` are set.
   const client::GatewayAddress& address() const { return address_; }
-  uint64_t answered() const { return answered_.load(); }
+  // SUBMITs taken in, each counted before its answer is sent, so a client
+  // that has its answers sees them all counted.
+  uint64_t submissions() const { return submissions_.load(); }
   // Waits until ZAP has refused at least `count` handshakes; false on
   // timeout.
   bool WaitForDenied(uint64_t count, std::chrono::milliseconds timeout) const {
@@ -57,7 +59,7 @@ class NullGateway {
   std::unique_ptr<transport::CurveRouter> router_;
   client::GatewayAddress address_;
   std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> answered_{0};
+  std::atomic<uint64_t> submissions_{0};
   std::thread thread_;
 };
 

@@ -47,7 +47,7 @@ TEST(NullGatewayTest, AnswersEverySubmissionAcceptedInOrder) {
     EXPECT_EQ(ack->reply.outcome(), v1::ACCEPTED);
     EXPECT_EQ(ack->reply.sequence(), static_cast<uint64_t>(i + 1));
   }
-  EXPECT_EQ((*null)->answered(), 3u);
+  EXPECT_EQ((*null)->submissions(), 3u);
 }
 
 TEST(NullGatewayTest, AnUnknownKeyGetsNoAnswer) {
@@ -65,7 +65,7 @@ TEST(NullGatewayTest, AnUnknownKeyGetsNoAnswer) {
   ASSERT_TRUE((*null)->WaitForDenied(
       1, std::chrono::duration_cast<std::chrono::milliseconds>(kWait)));
   EXPECT_FALSE((*client)->Receive(std::chrono::milliseconds(100)).has_value());
-  EXPECT_EQ((*null)->answered(), 0u);
+  EXPECT_EQ((*null)->submissions(), 0u);
 }
 
 }  // namespace
