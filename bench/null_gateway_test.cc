@@ -14,7 +14,7 @@
 namespace samverkan::bench {
 namespace {
 
-constexpr auto kWait = std::chrono::seconds(10);
+constexpr std::chrono::milliseconds kWait(10000);
 
 transport::CurveKeypair NewKeypair() {
   auto keypair = transport::GenerateCurveKeypair();
@@ -22,50 +22,53 @@ transport::CurveKeypair NewKeypair() {
   return *keypair;
 }
 
-TEST(NullGatewayTest, AnswersEverySubmissionAcceptedInOrder) {
-  const transport::CurveKeypair server = NewKeypair();
-  const transport::CurveKeypair publisher = NewKeypair();
-  auto null = NullGateway::Start(server, {publisher.public_key});
-  ASSERT_TRUE(null.ok()) << null.status().ToString();
+// A null gateway admitting `admitted`, and a client connected to it with
+// `keypair`.
+struct Connected {
+  std::unique_ptr<NullGateway> null;
   transport::TransportContext context;
+  std::unique_ptr<client::GatewayClient> client;
+};
+
+void StartAndConnect(const transport::CurveKeypair& admitted,
+                     const transport::CurveKeypair& keypair, Connected* out) {
+  auto null = NullGateway::Start(NewKeypair(), {admitted.public_key});
+  ASSERT_TRUE(null.ok()) << null.status().ToString();
+  out->null = std::move(*null);
   auto client = client::GatewayClient::Connect(
-      context, (*null)->address().ingress, (*null)->address().server_public_key,
-      publisher);
+      out->context, out->null->address().ingress,
+      out->null->address().server_public_key, keypair);
   ASSERT_TRUE(client.ok()) << client.status().ToString();
+  out->client = std::move(*client);
+}
+
+TEST(NullGatewayTest, AnswersEverySubmissionAcceptedInOrder) {
+  const transport::CurveKeypair publisher = NewKeypair();
+  Connected s;
+  ASSERT_NO_FATAL_FAILURE(StartAndConnect(publisher, publisher, &s));
 
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE((*client)
-                    ->Submit("c" + std::to_string(i), "not even an envelope")
-                    .ok());
+    ASSERT_TRUE(
+        s.client->Submit("c" + std::to_string(i), "not even an envelope").ok());
   }
   for (int i = 0; i < 3; ++i) {
-    auto ack = (*client)->Receive(
-        std::chrono::duration_cast<std::chrono::milliseconds>(kWait));
+    auto ack = s.client->Receive(kWait);
     ASSERT_TRUE(ack.has_value()) << "reply " << i;
     EXPECT_TRUE(ack->well_formed);
     EXPECT_EQ(ack->correlation, "c" + std::to_string(i));
     EXPECT_EQ(ack->reply.outcome(), v1::ACCEPTED);
     EXPECT_EQ(ack->reply.sequence(), static_cast<uint64_t>(i + 1));
   }
-  EXPECT_EQ((*null)->submissions(), 3u);
+  EXPECT_EQ(s.null->submissions(), 3u);
 }
 
 TEST(NullGatewayTest, AnUnknownKeyGetsNoAnswer) {
-  const transport::CurveKeypair server = NewKeypair();
-  const transport::CurveKeypair known = NewKeypair();
-  const transport::CurveKeypair stranger = NewKeypair();
-  auto null = NullGateway::Start(server, {known.public_key});
-  ASSERT_TRUE(null.ok()) << null.status().ToString();
-  transport::TransportContext context;
-  auto client = client::GatewayClient::Connect(
-      context, (*null)->address().ingress, (*null)->address().server_public_key,
-      stranger);
-  ASSERT_TRUE(client.ok()) << client.status().ToString();
-  ASSERT_TRUE((*client)->Submit("c", "bytes").ok());
-  ASSERT_TRUE((*null)->WaitForDenied(
-      1, std::chrono::duration_cast<std::chrono::milliseconds>(kWait)));
-  EXPECT_FALSE((*client)->Receive(std::chrono::milliseconds(100)).has_value());
-  EXPECT_EQ((*null)->submissions(), 0u);
+  Connected s;
+  ASSERT_NO_FATAL_FAILURE(StartAndConnect(NewKeypair(), NewKeypair(), &s));
+  ASSERT_TRUE(s.client->Submit("c", "bytes").ok());
+  ASSERT_TRUE(s.null->WaitForDenied(1, kWait));
+  EXPECT_FALSE(s.client->Receive(std::chrono::milliseconds(100)).has_value());
+  EXPECT_EQ(s.null->submissions(), 0u);
 }
 
 }  // namespace

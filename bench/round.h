@@ -61,15 +61,13 @@ struct RoundResult {
   double null_events_per_s = 0;
   LatencySummary null_sync_ack;
 
-  double Ratio() const {
+  // `events_per_s` as a share of the bare reference's rate.
+  double OfReference(double events_per_s) const {
     return reference_events_per_s > 0 ? events_per_s / reference_events_per_s
                                       : 0;
   }
-  double NullRatio() const {
-    return reference_events_per_s > 0
-               ? null_events_per_s / reference_events_per_s
-               : 0;
-  }
+  double Ratio() const { return OfReference(events_per_s); }
+  double NullRatio() const { return OfReference(null_events_per_s); }
 };
 
 StatusOr<RoundResult> RunRound(const BenchOptions& options,
