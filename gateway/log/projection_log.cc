@@ -45,8 +45,6 @@ namespace {
 constexpr char kAppend[] =
     "INSERT INTO projection_changes(key, at_sequence, state) "
     "VALUES (?, ?, ?)";
-// Rows a statement step appends (row_inserter.h).
-constexpr size_t kRowsPerStep = 16;
 // GROUP BY hands the keys over sorted, so each page of `projections` is
 // written once per fold. Only (key, id) goes through the sort; each latest
 // row is then read by its id (half the CPU of sorting the states along).
@@ -69,7 +67,8 @@ ProjectionLog::ProjectionLog(sqlite3* db, size_t lag)
 ProjectionLog::~ProjectionLog() = default;
 
 Status ProjectionLog::Prepare() {
-  const std::string append_rows = sqlite::RepeatValues(kAppend, kRowsPerStep);
+  const std::string append_rows =
+      sqlite::RepeatValues(kAppend, sqlite::kRowsPerStep);
   const std::pair<const char*, sqlite::Statement*> statements[] = {
       {kAppend, &append_},
       {append_rows.c_str(), &append_rows_},
@@ -100,7 +99,7 @@ Status ProjectionLog::Load() {
 
 Status ProjectionLog::Stage(const std::vector<ProjectionRow>& rows) {
   sqlite::RowInserter inserter(append_.get(), append_rows_.get(), 3,
-                               kRowsPerStep, rows.size());
+                               sqlite::kRowsPerStep, rows.size());
   for (const ProjectionRow& row : rows) {
     sqlite3_stmt* stmt = inserter.stmt();
     const int at = inserter.first();

@@ -16,6 +16,11 @@
 
 namespace samverkan::gateway::sqlite {
 
+// Rows a multi-row step of the writer's inserts takes. Past 16 a row costs
+// little less (docs/BENCHMARKS.md, "Many rows a statement step"), while the
+// statement and its bindings keep growing.
+inline constexpr size_t kRowsPerStep = 16;
+
 // `sql`, an INSERT ending in one VALUES tuple of unnumbered `?`, with that
 // tuple repeated `rows` times: row r's column c (from 0) is then parameter
 // r * columns + c + 1, columns being the tuple's `?`s.

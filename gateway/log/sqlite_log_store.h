@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,6 +22,7 @@ struct sqlite3_stmt;
 namespace samverkan::gateway {
 
 class Checkpointer;
+class DisclosureLog;
 class ProjectionLog;
 class RecordIndex;
 
@@ -187,23 +187,7 @@ class SqliteLogStore final : public LogStore {
   Status InsertRecords(const Batch& batch, int64_t recorded_at_us,
                        LogHead* head);
   Status InsertAudit(const std::vector<AuditEntry>& audit);
-  // Inserts the batch's disclosures inside the open transaction; `first`
-  // is the sequence of the batch's first record.
-  Status InsertDisclosures(const Batch& batch, uint64_t first,
-                           std::vector<uint64_t>* recipient_sequences);
-  // Consecutive deliveries to one recipient within one batch and one block
-  // of records; log_format.md.
-  struct DeliveryRun {
-    uint64_t first_sequence = 0;
-    uint64_t last_sequence = 0;
-    uint64_t first_id = 0;
-    uint64_t last_id = 0;
-  };
-  Status InsertDeliveryRun(std::string_view recipient, const DeliveryRun& run);
-  StatusOr<uint64_t> RecipientHeadLocked(std::string_view recipient);
   Status ReadRecords(sqlite3_stmt* stmt, std::vector<StoredRecord>* out);
-  Status ReadDisclosureRows(sqlite3_stmt* stmt,
-                            std::vector<StoredDisclosure>* out);
   // Rolls back the open transaction, if any, and returns `cause`.
   Status Abandon(Status cause);
   void EndReadsLocked();
@@ -221,7 +205,7 @@ class SqliteLogStore final : public LogStore {
   Statement commit_;
   Statement rollback_;
   Statement insert_record_;
-  // kRowsPerStep records a step (row_inserter.h).
+  // sqlite::kRowsPerStep records a step (row_inserter.h).
   Statement insert_records_;
   Statement insert_audit_;
   Statement find_event_;
@@ -230,22 +214,15 @@ class SqliteLogStore final : public LogStore {
   Statement count_rejections_;
   Statement read_replay_;
   Statement read_participant_;
-  Statement insert_disclosure_;
-  Statement insert_disclosures_;
-  Statement insert_delivery_run_;
-  Statement read_deliveries_;
-  Statement read_disclosures_;
-  Statement recipient_head_;
   Statement read_projections_;
+  // Disclosure decisions and delivery runs, for readers and the writer.
+  std::unique_ptr<DisclosureLog> disclosures_;
   // The writer's event-id and participant indexes, and its projection
   // changes; null when read-only.
   std::unique_ptr<RecordIndex> index_;
   std::unique_ptr<ProjectionLog> projections_;
   // Declared after db_: it must stop before the writer's connection closes.
   std::unique_ptr<Checkpointer> checkpointer_;
-  // Last recipient sequence per recipient, as committed; entries are loaded
-  // on first use and the map is cleared whenever a commit fails.
-  std::map<std::string, uint64_t, std::less<>> recipient_heads_;
   // The writer's view of the last committed record. Stale only after a
   // COMMIT whose outcome is unknown or a conflict with another writer; then
   // it is reloaded from the file before it is used again.
