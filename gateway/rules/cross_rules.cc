@@ -1,48 +1,33 @@
-// The cross-system rules of DESIGN §6, one method each, plus the clock's
-// reminders and escalations. Sentences are written for a coordinator: what
-// is at risk, who must act, by when. Rule ids are listed in docs/rules.md.
+// The cross-system rules of DESIGN §6, one method each; the clock that fires
+// their reminders and escalations is rule_clock.cc. Sentences are written for a
+// coordinator: what is at risk, who must act, by when. Rule ids are listed in
+// docs/rules.md.
 #include "gateway/rules/cross_rules.h"
 
 #include <algorithm>
 
-#include "common/sha256.h"
+#include "gateway/rules/cross_rule_ids.h"
+#include "gateway/rules/effect_writer.h"
 #include "gateway/rules/ledger_view.h"
 #include "samverkan/payload_type.h"
 
 namespace samverkan::gateway {
 
-std::string DerivedId(std::string_view prefix, std::string_view a,
-                      std::string_view b) {
-  Sha256 h;
-  h.Update(a);
-  h.Update(std::string_view("\0", 1));
-  h.Update(b);
-  const Digest d = h.Finish();
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(prefix);
-  for (int i = 0; i < 8; ++i) {
-    out += kHex[d[i] >> 4];
-    out += kHex[d[i] & 15];
-  }
-  return out;
-}
-
 namespace {
 
-constexpr char kWorkWithoutVilande[] = "work_without_vilande";
-constexpr char kWageSubsidyDuringAssessment[] =
-    "wage_subsidy_during_assessment";
-constexpr char kSeAppliedDuringIps[] = "se_applied_during_ips";
-constexpr char kIllnessInProgramme[] = "illness_in_programme";
-constexpr char kSicknessLateReport[] = "programme_sickness_late_report";
-constexpr char kSicknessCertificate[] = "programme_sickness_certificate";
-constexpr char kSicknessRemoval[] = "programme_sickness_removal";
-constexpr char kSgiEndangered[] = "sgi_endangered";
-constexpr char kIncomeGap[] = "income_gap";
-constexpr char kVilandeReturns[] = "vilande_returns";
-constexpr char kAeEndsAt30[] = "ae_ends_at_30";
-constexpr char kAePeriodEnding[] = "ae_period_ending";
-constexpr char kSysselsattningOutsideBand[] = "sysselsattning_outside_band";
+using cross_rule_ids::kAeEndsAt30;
+using cross_rule_ids::kAePeriodEnding;
+using cross_rule_ids::kIllnessInProgramme;
+using cross_rule_ids::kIncomeGap;
+using cross_rule_ids::kSeAppliedDuringIps;
+using cross_rule_ids::kSgiEndangered;
+using cross_rule_ids::kSicknessCertificate;
+using cross_rule_ids::kSicknessLateReport;
+using cross_rule_ids::kSicknessRemoval;
+using cross_rule_ids::kSysselsattningOutsideBand;
+using cross_rule_ids::kVilandeReturns;
+using cross_rule_ids::kWageSubsidyDuringAssessment;
+using cross_rule_ids::kWorkWithoutVilande;
 
 const std::vector<std::string> kIncomeGrantTypes = {
     "forsorjningsstod_granted", "aktivitetsersattning_granted",
@@ -63,109 +48,6 @@ bool AnySickness(const v1::ParticipantLedger& l) {
   return std::any_of(l.programmes().begin(), l.programmes().end(),
                      [](const auto& p) { return p.second.has_sick_from(); });
 }
-
-const v1::LedgerProgramme* SickProgramme(const v1::ParticipantLedger& l) {
-  for (const auto& [id, p] : l.programmes()) {
-    if (p.has_sick_from() && p.entry().status() != v1::LEDGER_ENDED) return &p;
-  }
-  return nullptr;
-}
-
-// Sentences are read by coordinators: programmes by their Swedish names.
-std::string ProgrammeName(v1::ProgrammeKind kind) {
-  switch (kind) {
-    case v1::ARBETSTRANING:
-      return "arbetsträning";
-    case v1::ARBETSPRAKTIK:
-      return "arbetspraktik";
-    case v1::SIUS:
-      return "SIUS";
-    case v1::FORBEREDANDE_INSATSER:
-      return "förberedande insatser";
-    case v1::JOBB_OCH_UTVECKLINGSGARANTIN:
-      return "jobb- och utvecklingsgarantin";
-    default:
-      return "a programme";
-  }
-}
-
-// Shared by event evaluation and the clock: building alerts and handovers.
-class EffectWriter {
- public:
-  EffectWriter(const RuleSet& rules, v1::ParticipantLedger* ledger,
-               RuleEffects* out)
-      : rules_(rules), l_(ledger), out_(out) {}
-
-  RaisedAlert& Alert(const char* rule_id, v1::Severity severity,
-                     std::string sentence, std::optional<CivilDate> deadline,
-                     std::vector<uint64_t> based_on,
-                     std::vector<v1::PartyKind> notify = {}) {
-    RaisedAlert& a = out_->alerts.emplace_back();
-    a.rule_id = rule_id;
-    a.severity = severity;
-    a.sentence = std::move(sentence);
-    a.deadline = deadline;
-    a.based_on_sequences = std::move(based_on);
-    for (v1::PartyKind kind : notify) {
-      std::string org = PartyOfKind(*l_, kind);
-      if (!org.empty() && org != l_->coordinating_organisation()) {
-        a.also_notify.push_back(std::move(org));
-      }
-    }
-    return a;
-  }
-
-  // Opens a handover toward the party of kind `to` and raises its alert.
-  void Handover(const char* rule_id, std::string_view trigger_id,
-                const std::string& from, v1::PartyKind to,
-                std::vector<std::string> closing_types, CivilDate deadline,
-                v1::Severity severity, std::string sentence,
-                std::vector<uint64_t> based_on) {
-    v1::LedgerHandover& h = out_->opened.emplace_back();
-    v1::HandoverOpened& o = *h.mutable_opened();
-    o.set_handover_id(DerivedId("ho-", trigger_id, rule_id));
-    o.set_rule_id(rule_id);
-    o.set_rule_set_version(rules_.version);
-    o.set_from_organisation(from);
-    const std::string to_org = PartyOfKind(*l_, to);
-    o.set_to_organisation(to_org.empty() ? v1::PartyKind_Name(to) : to_org);
-    for (std::string& t : closing_types) o.add_closing_event_types(t);
-    *o.mutable_deadline() = ToDate(deadline);
-    o.set_sentence(sentence);
-    for (uint64_t s : based_on) h.add_based_on_sequences(s);
-    *l_->add_handovers() = h;
-    RaisedAlert& a = Alert(rule_id, severity, std::move(sentence), deadline,
-                           std::move(based_on), {to});
-    a.handover_id = o.handover_id();
-  }
-
-  void Remind(const char* rule_id, std::string_view trigger_id,
-              CivilDate fire_on, CivilDate deadline, uint64_t based_on) {
-    v1::LedgerReminder r;
-    r.set_reminder_id(DerivedId("rm-", trigger_id, rule_id));
-    r.set_rule_id(rule_id);
-    *r.mutable_fire_on() = ToDate(fire_on);
-    *r.mutable_deadline() = ToDate(deadline);
-    r.add_based_on_sequences(based_on);
-    out_->scheduled.push_back(r);
-    *l_->add_reminders() = std::move(r);
-  }
-
-  void DropReminders(std::initializer_list<std::string_view> rule_ids) {
-    auto* list = l_->mutable_reminders();
-    list->erase(std::remove_if(list->begin(), list->end(),
-                               [&](const v1::LedgerReminder& r) {
-                                 return std::find(
-                                            rule_ids.begin(), rule_ids.end(),
-                                            r.rule_id()) != rule_ids.end();
-                               }),
-                list->end());
-  }
-
-  const RuleSet& rules_;
-  v1::ParticipantLedger* l_;
-  RuleEffects* out_;
-};
 
 class EventEvaluator {
  public:
@@ -204,7 +86,7 @@ class EventEvaluator {
         ++it;
         continue;
       }
-      v1::HandoverClosed& c = w_.out_->closed.emplace_back();
+      v1::HandoverClosed& c = w_.effects().closed.emplace_back();
       c.set_handover_id(it->opened().handover_id());
       c.set_closed_by_sequence(seq_);
       it = list->erase(it);
@@ -552,51 +434,6 @@ class EventEvaluator {
   EffectWriter w_;
 };
 
-// A reminder whose day has come: raise its alert if the risk still stands.
-void FireReminder(const RuleSet& rules, const v1::LedgerReminder& r,
-                  EffectWriter& w) {
-  const v1::ParticipantLedger& l = *w.l_;
-  const CivilDate deadline = ToCivil(r.deadline());
-  const std::vector<uint64_t> based_on(r.based_on_sequences().begin(),
-                                       r.based_on_sequences().end());
-  if (r.rule_id() == kAeEndsAt30 || r.rule_id() == kAePeriodEnding) {
-    if (!IsGranted(l.aktivitetsersattning())) return;
-    const bool at_30 = r.rule_id() == kAeEndsAt30;
-    w.Alert(r.rule_id().c_str(), v1::WARNING,
-            "Aktivitetsersättning ends on " + FormatCivilDate(deadline) +
-                (at_30 ? " when the participant reaches age " +
-                             std::to_string(rules.ae_age_limit_years) +
-                             ": apply for sjukersättning with "
-                             "Försäkringskassan or plan the move to "
-                             "Arbetsförmedlingen well before then."
-                       : ": a new application is needed for the next "
-                         "period, or another income must be in place."),
-            deadline, based_on, {v1::FORSAKRINGSKASSAN});
-    return;
-  }
-  const v1::LedgerProgramme* sick = SickProgramme(l);
-  if (sick == nullptr) return;  // recovered or the programme ended
-  if (r.rule_id() == kSicknessCertificate && !sick->certificate_received()) {
-    w.Alert(kSicknessCertificate, v1::WARNING,
-            "Sickness during " + ProgrammeName(sick->kind()) + " since " +
-                Format(sick->sick_from()) + " has lasted " +
-                std::to_string(rules.programme_sick_certificate_after_days) +
-                " days without a sick certificate to Arbetsförmedlingen: "
-                "without one aktivitetsstöd stops.",
-            deadline, based_on,
-            {v1::REGION_PSYCHIATRY, v1::ARBETSFORMEDLINGEN});
-  } else if (r.rule_id() == kSicknessRemoval) {
-    w.Alert(kSicknessRemoval, v1::CRITICAL,
-            "Sickness during " + ProgrammeName(sick->kind()) + " since " +
-                Format(sick->sick_from()) + " has lasted more than " +
-                std::to_string(rules.programme_sick_removal_after_days) +
-                " days: the participant leaves the programme and "
-                "aktivitetsstöd stops. Make sure sjukpenning or "
-                "försörjningsstöd follows.",
-            deadline, based_on, {v1::ARBETSFORMEDLINGEN});
-  }
-}
-
 }  // namespace
 
 RuleEffects EvaluateCrossRules(const RuleSet& rules,
@@ -607,57 +444,6 @@ RuleEffects EvaluateCrossRules(const RuleSet& rules,
   RuleEffects out;
   EventEvaluator(rules, before, after, e, sequence, today, &out).Run();
   return out;
-}
-
-RuleEffects FireDue(const RuleSet& rules, v1::ParticipantLedger* ledger,
-                    const CivilDate& today) {
-  RuleEffects out;
-  EffectWriter w(rules, ledger, &out);
-  // Take the due reminders out first: firing one may not re-schedule it.
-  std::vector<v1::LedgerReminder> due;
-  auto* reminders = ledger->mutable_reminders();
-  for (auto it = reminders->begin(); it != reminders->end();) {
-    if (today < ToCivil(it->fire_on())) {
-      ++it;
-    } else {
-      due.push_back(std::move(*it));
-      it = reminders->erase(it);
-    }
-  }
-  for (const v1::LedgerReminder& r : due) FireReminder(rules, r, w);
-  for (v1::LedgerHandover& h : *ledger->mutable_handovers()) {
-    const v1::HandoverOpened& o = h.opened();
-    if (h.escalated() || !(ToCivil(o.deadline()) < today)) continue;
-    h.set_escalated(true);
-    v1::HandoverEscalated& x = out.escalated.emplace_back();
-    x.set_handover_id(o.handover_id());
-    x.set_sentence("Overdue since " + Format(o.deadline()) + ": " +
-                   o.to_organisation() + " has not acted (" + o.rule_id() +
-                   "). " + o.sentence());
-    RaisedAlert& a = w.Alert(
-        o.rule_id().c_str(), v1::CRITICAL, x.sentence(), ToCivil(o.deadline()),
-        std::vector<uint64_t>(h.based_on_sequences().begin(),
-                              h.based_on_sequences().end()));
-    a.handover_id = o.handover_id();
-    if (o.to_organisation() != ledger->coordinating_organisation()) {
-      a.also_notify.push_back(o.to_organisation());
-    }
-  }
-  return out;
-}
-
-std::optional<CivilDate> NextDue(const v1::ParticipantLedger& ledger) {
-  std::optional<CivilDate> next;
-  auto consider = [&](const CivilDate& d) {
-    if (!next || d < *next) next = d;
-  };
-  for (const v1::LedgerReminder& r : ledger.reminders()) {
-    consider(ToCivil(r.fire_on()));
-  }
-  for (const v1::LedgerHandover& h : ledger.handovers()) {
-    if (!h.escalated()) consider(AddDays(ToCivil(h.opened().deadline()), 1));
-  }
-  return next;
 }
 
 }  // namespace samverkan::gateway

@@ -3,7 +3,8 @@
 // work starting while aktivitetsersättning is active without a vilande
 // decision, or the last income source ending. They raise alerts, open
 // handovers with deadlines, close handovers their successor event satisfies,
-// and schedule reminders for risks known ahead (AE ending at 30).
+// and schedule reminders for risks known ahead (AE ending at 30), which the
+// clock fires (rule_clock.h).
 #ifndef SAMVERKAN_GATEWAY_RULES_CROSS_RULES_H_
 #define SAMVERKAN_GATEWAY_RULES_CROSS_RULES_H_
 
@@ -27,16 +28,6 @@ RuleEffects EvaluateCrossRules(const RuleSet& rules,
                                v1::ParticipantLedger* after,
                                const v1::Envelope& e, uint64_t sequence,
                                const CivilDate& today);
-
-// Fires what the clock makes due in *ledger on `today`: reminders whose day
-// has come (removed once fired) and handovers whose deadline has passed
-// (escalated once). Nothing happens twice.
-RuleEffects FireDue(const RuleSet& rules, v1::ParticipantLedger* ledger,
-                    const CivilDate& today);
-
-// The first day on which FireDue would do something; unset when nothing is
-// scheduled.
-std::optional<CivilDate> NextDue(const v1::ParticipantLedger& ledger);
 
 }  // namespace samverkan::gateway
 

@@ -1,7 +1,7 @@
 // Ledgers in memory, the due index, and their projection rows.
 #include "gateway/rules/ledger_book.h"
 
-#include "gateway/rules/cross_rules.h"
+#include "gateway/rules/rule_clock.h"
 
 namespace samverkan::gateway {
 

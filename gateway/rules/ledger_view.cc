@@ -124,4 +124,28 @@ std::string FormatPeriod(const v1::Period& p) {
          (p.has_end() ? Format(p.end()) : std::string("open end"));
 }
 
+const v1::LedgerProgramme* SickProgramme(const v1::ParticipantLedger& ledger) {
+  for (const auto& [id, p] : ledger.programmes()) {
+    if (p.has_sick_from() && p.entry().status() != v1::LEDGER_ENDED) return &p;
+  }
+  return nullptr;
+}
+
+std::string ProgrammeName(v1::ProgrammeKind kind) {
+  switch (kind) {
+    case v1::ARBETSTRANING:
+      return "arbetsträning";
+    case v1::ARBETSPRAKTIK:
+      return "arbetspraktik";
+    case v1::SIUS:
+      return "SIUS";
+    case v1::FORBEREDANDE_INSATSER:
+      return "förberedande insatser";
+    case v1::JOBB_OCH_UTVECKLINGSGARANTIN:
+      return "jobb- och utvecklingsgarantin";
+    default:
+      return "a programme";
+  }
+}
+
 }  // namespace samverkan::gateway

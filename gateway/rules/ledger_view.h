@@ -56,6 +56,11 @@ const v1::LedgerHandover* OpenHandover(const v1::ParticipantLedger& ledger,
 std::string PartyOfKind(const v1::ParticipantLedger& ledger,
                         v1::PartyKind kind);
 
+// The programme with a sickness on record that has not ended, or nullptr.
+const v1::LedgerProgramme* SickProgramme(const v1::ParticipantLedger& ledger);
+// A programme's Swedish name, for sentences read by coordinators.
+std::string ProgrammeName(v1::ProgrammeKind kind);
+
 // "aktivitetsersättning" / "sjukersättning" for a vilande decision.
 const char* DormantBenefitName(v1::DormantBenefit benefit);
 // "2026-03-01"

@@ -4,6 +4,7 @@
 #include "gateway/rules/cross_rules.h"
 #include "gateway/rules/ledger_apply.h"
 #include "gateway/rules/ledger_view.h"
+#include "gateway/rules/rule_clock.h"
 #include "samverkan/payload_type.h"
 
 namespace samverkan::gateway {
