@@ -15,6 +15,7 @@
 #include "services/inbox/inbox_file.h"
 #include "tests/support/child_process.h"
 #include "tests/support/gateway_fixture.h"
+#include "tests/support/wait.h"
 
 namespace samverkan::testing {
 namespace {
@@ -228,19 +229,18 @@ TEST_F(ConsentIntegrationTest, SubscriberKilledMidStreamEndsExactlyOnce) {
   // it gets the region's events only.
   const uint64_t expected = kEvents;
   uint64_t last = 0;
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream in(inbox_path);
-    std::string line, last_line;
-    while (std::getline(in, line)) last_line = line;
-    if (!last_line.empty()) {
-      auto d = inbox::DeliveryFromJsonLine(last_line);
-      if (d.ok()) last = d->recipient_sequence();
-    }
-    if (last >= expected) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  WaitUntil(
+      [&] {
+        std::ifstream in(inbox_path);
+        std::string line, last_line;
+        while (std::getline(in, line)) last_line = line;
+        if (!last_line.empty()) {
+          auto d = inbox::DeliveryFromJsonLine(last_line);
+          if (d.ok()) last = d->recipient_sequence();
+        }
+        return last >= expected;
+      },
+      std::chrono::seconds(30));
   ASSERT_EQ(last, expected);
   (*inbox)->Kill(SIGTERM);
   (*inbox)->Wait(kWait);
