@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "samverkan/dates.h"
+
 namespace samverkan::gateway {
 namespace {
 
@@ -16,9 +18,9 @@ uint32_t PurposeBit(int purpose) {
   return purpose >= 0 && purpose < 32 ? uint32_t{1} << purpose : 0;
 }
 
-std::optional<CivilDate> ToCivil(bool has, const v1::Date& d) {
+std::optional<CivilDate> CivilIf(bool has, const v1::Date& d) {
   if (!has) return std::nullopt;
-  return CivilDate{d.year(), d.month(), d.day()};
+  return ToCivil(d);
 }
 
 std::vector<std::string> SortedUnique(
@@ -167,8 +169,8 @@ Status ConsentBook::Apply(const v1::Envelope& e, uint64_t sequence) {
     c.recorded_by = g.recorded_by();
     c.legal_basis = g.legal_basis();
     c.evidence_reference = g.evidence_reference();
-    c.valid_from = ToCivil(g.validity().has_start(), g.validity().start());
-    c.valid_until = ToCivil(g.validity().has_end(), g.validity().end());
+    c.valid_from = CivilIf(g.validity().has_start(), g.validity().start());
+    c.valid_until = CivilIf(g.validity().has_end(), g.validity().end());
     c.granted_sequence = sequence;
     c.provisions.reserve(g.provisions_size());
     for (const v1::Provision& p : g.provisions()) {

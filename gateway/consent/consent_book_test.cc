@@ -13,10 +13,14 @@
 #include <variant>
 #include <vector>
 
+#include "gateway/testing/category_names.h"
+#include "samverkan/dates.h"
+
 namespace samverkan::gateway {
 namespace {
 
 using Categories = std::set<v1::DataCategory>;
+using testing::CategoryNames;
 
 constexpr CivilDate kToday{2026, 3, 10};
 const Categories kAll = {
@@ -77,12 +81,6 @@ struct Row {
   std::vector<Step> steps;
 };
 
-void SetDate(v1::Date* d, const CivilDate& c) {
-  d->set_year(c.year);
-  d->set_month(c.month);
-  d->set_day(c.day);
-}
-
 v1::Envelope GrantEnvelope(const Grant& g) {
   v1::Envelope e;
   e.set_event_id("e-" + g.id);
@@ -92,8 +90,8 @@ v1::Envelope GrantEnvelope(const Grant& g) {
   c->set_consent_id(g.id);
   c->set_recorded_by("handläggare 17");
   c->set_legal_basis(v1::SIP_CONSENT);
-  if (g.from) SetDate(c->mutable_validity()->mutable_start(), *g.from);
-  if (g.until) SetDate(c->mutable_validity()->mutable_end(), *g.until);
+  if (g.from) *c->mutable_validity()->mutable_start() = ToDate(*g.from);
+  if (g.until) *c->mutable_validity()->mutable_end() = ToDate(*g.until);
   for (const auto& p : g.provisions) *c->add_provisions() = p;
   return e;
 }
@@ -107,15 +105,6 @@ v1::Envelope WithdrawEnvelope(const std::string& participant,
   e.mutable_consent_withdrawn()->set_recorded_by("handläggare 17");
   e.mutable_consent_withdrawn()->set_reason("participant asked");
   return e;
-}
-
-std::string Names(const Categories& cs) {
-  std::string out = "{";
-  for (auto c : cs) {
-    if (out.size() > 1) out += ", ";
-    out += v1::DataCategory_Name(c);
-  }
-  return out + "}";
 }
 
 // The row's name, not its bytes, when gtest reports a failing row.
@@ -142,7 +131,7 @@ TEST_P(ConsentRuleTest, Holds) {
       const Ask& a = std::get<Ask>(step);
       Permission p = book.Permitted(a.participant, a.source, a.recipient,
                                     a.purpose, a.today);
-      EXPECT_EQ(Names(p.categories), Names(a.expect))
+      EXPECT_EQ(CategoryNames(p.categories), CategoryNames(a.expect))
           << a.source << " -> " << a.recipient << " for "
           << v1::Purpose_Name(a.purpose) << " on " << FormatCivilDate(a.today);
       EXPECT_EQ(p.consent_ids, a.expect_consents);

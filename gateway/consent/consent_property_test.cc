@@ -22,6 +22,8 @@
 
 #include "gateway/consent/consent_book.h"
 #include "gateway/consent/redactor.h"
+#include "gateway/testing/category_names.h"
+#include "samverkan/dates.h"
 
 namespace samverkan::gateway {
 namespace {
@@ -31,6 +33,7 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 using google::protobuf::util::MessageDifferencer;
 using Categories = std::set<v1::DataCategory>;
+using testing::CategoryNames;
 using Rng = std::mt19937_64;
 
 constexpr uint64_t kDefaultSeed = 20260310;
@@ -62,13 +65,6 @@ std::vector<T> Subset(Rng& rng, const std::vector<T>& v) {
   }
   if (out.empty()) out.push_back(Pick(rng, v));
   return out;
-}
-
-CivilDate ToCivil(const v1::Date& d) { return {d.year(), d.month(), d.day()}; }
-void SetDate(v1::Date* d, const CivilDate& c) {
-  d->set_year(c.year);
-  d->set_month(c.month);
-  d->set_day(c.day);
 }
 
 // ---------------------------------------------------------------- the oracle
@@ -230,10 +226,10 @@ void RandomValidity(Rng& rng, int64_t today, v1::Period* period) {
   int64_t base = today - 10;
   if (Chance(rng, 0.6)) {
     base = today + Uniform(rng, -20, 10);
-    SetDate(period->mutable_start(), CivilFromDays(base));
+    *period->mutable_start() = ToDate(CivilFromDays(base));
   }
   if (Chance(rng, 0.6)) {
-    SetDate(period->mutable_end(), CivilFromDays(base + Uniform(rng, 0, 40)));
+    *period->mutable_end() = ToDate(CivilFromDays(base + Uniform(rng, 0, 40)));
   }
 }
 
@@ -304,15 +300,6 @@ std::vector<const FieldDescriptor*> EventPayloads() {
   return out;
 }
 
-std::string Names(const Categories& cs) {
-  std::string out = "{";
-  for (auto c : cs) {
-    if (out.size() > 1) out += ", ";
-    out += v1::DataCategory_Name(c);
-  }
-  return out + "}";
-}
-
 // ---------------------------------------------------------------- the test
 
 struct Stats {
@@ -344,7 +331,8 @@ bool ConsentPropertyTest::CheckDelivery(const v1::Envelope& in,
       book_.Permitted(participant, source, recipient, purpose, today);
   const Categories expected_categories =
       oracle_.PermittedSet(participant, source, recipient, purpose, today);
-  EXPECT_EQ(Names(permission.categories), Names(expected_categories));
+  EXPECT_EQ(CategoryNames(permission.categories),
+            CategoryNames(expected_categories));
   EXPECT_EQ(permission.consent_ids,
             oracle_.Cited(participant, source, recipient, purpose, today,
                           expected_categories));
@@ -410,8 +398,8 @@ bool ConsentPropertyTest::CheckDelivery(const v1::Envelope& in,
   }
 
   EXPECT_EQ(result.any_payload_field, any);
-  EXPECT_EQ(Names(result.disclosed), Names(disclosed));
-  EXPECT_EQ(Names(result.withheld), Names(withheld));
+  EXPECT_EQ(CategoryNames(result.disclosed), CategoryNames(disclosed));
+  EXPECT_EQ(CategoryNames(result.withheld), CategoryNames(withheld));
   EXPECT_EQ(out.payload_case(), in.payload_case());
   EXPECT_TRUE(MessageDifferencer::Equals(
       out.GetReflection()->GetMessage(out, payload), *expected))

@@ -19,14 +19,6 @@ constexpr std::string_view kIncomeGrants[] = {
 
 }  // namespace
 
-v1::Date ToDate(const CivilDate& d) {
-  v1::Date out;
-  out.set_year(d.year);
-  out.set_month(d.month);
-  out.set_day(d.day);
-  return out;
-}
-
 CivilDate OccurredOn(const v1::Envelope& e) {
   const int64_t s = e.occurred_at().seconds();
   return CivilFromDays(s >= 0 ? s / 86400 : (s + 1) / 86400 - 1);

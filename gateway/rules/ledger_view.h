@@ -10,15 +10,12 @@
 
 #include "common/civil_date.h"
 #include "gateway/rules/rule_set.h"
+#include "samverkan/dates.h"
 #include "samverkan/v1/envelope.pb.h"
 #include "samverkan/v1/ledger.pb.h"
 
 namespace samverkan::gateway {
 
-inline CivilDate ToCivil(const v1::Date& d) {
-  return {d.year(), d.month(), d.day()};
-}
-v1::Date ToDate(const CivilDate& d);
 // The envelope's occurred_at as a UTC date.
 CivilDate OccurredOn(const v1::Envelope& e);
 

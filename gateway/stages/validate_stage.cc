@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/civil_date.h"
+#include "samverkan/dates.h"
 #include "samverkan/payload_type.h"
 #include "samverkan/v1/options.pb.h"
 
@@ -20,9 +21,6 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
-
-CivilDate ToCivil(const v1::Date& d) { return {d.year(), d.month(), d.day()}; }
-CivilDate ToCivil(const v1::YearMonth& m) { return {m.year(), m.month(), 1}; }
 
 // For each message type that an envelope can hold: its message fields
 // through which a Date, YearMonth or Period can be reached, in field-number
