@@ -6,10 +6,8 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <cerrno>
+#include <array>
 #include <cstring>
-#include <iterator>
 #include <limits>
 #include <utility>
 
