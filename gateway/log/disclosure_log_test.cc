@@ -171,6 +171,42 @@ TEST(DisclosuresTest, NumberingSurvivesRestartAndFailedBatches) {
   EXPECT_EQ(assigned, (std::vector<uint64_t>{2}));
 }
 
+TEST(DisclosuresTest, BatchFailingAfterItsDecisionsWereNumberedLeavesNoHole) {
+  TempDir dir;
+  SqliteLogStore::Options options;
+  options.max_page_count = 64;  // 256 KiB
+  auto store = SqliteLogStore::Open(dir.File("log.sqlite"), options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Batch first;
+  first.records.push_back(MakeRecord(1));
+  first.disclosures = {Decide(0, "kommun", true)};
+  ASSERT_TRUE((*store)->Append(first, 1).ok());
+
+  // Its decision is numbered 2 before its ledger change (more than the
+  // file may hold) fails the batch.
+  Batch failing;
+  failing.records.push_back(MakeRecord(2));
+  failing.disclosures = {Decide(0, "kommun", true)};
+  failing.projections.push_back({"ledger:p-1", 2, std::string(400000, 'x')});
+  auto failed = (*store)->Append(failing, 2);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), StatusCode::kResourceExhausted)
+      << failed.status().ToString();
+
+  Batch next;
+  next.records.push_back(MakeRecord(3));
+  next.disclosures = {Decide(0, "kommun", true)};
+  std::vector<uint64_t> assigned;
+  ASSERT_TRUE((*store)->Append(next, 3, &assigned).ok());
+  EXPECT_EQ(assigned, (std::vector<uint64_t>{2}));
+  EXPECT_EQ(*(*store)->RecipientHead("kommun"), 2u);
+  std::vector<StoredDisclosure> delivered;
+  ASSERT_TRUE((*store)->ReadDeliveries("kommun", 0, 10, &delivered).ok());
+  ASSERT_EQ(delivered.size(), 2u);
+  EXPECT_EQ(delivered[1].recipient_sequence, 2u);
+  EXPECT_EQ(delivered[1].log_sequence, 2u);  // the failed batch left no record
+}
+
 TEST(DisclosuresTest, ReportListsEveryDecisionAboutAParticipantInOrder) {
   TempDir dir;
   auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
