@@ -87,6 +87,9 @@ RuleEffects FireDue(const RuleSet& rules, v1::ParticipantLedger* ledger,
     h.set_escalated(true);
     v1::HandoverEscalated& x = out.escalated.emplace_back();
     x.set_handover_id(o.handover_id());
+    x.set_rule_id(o.rule_id());
+    x.set_to_organisation(o.to_organisation());
+    *x.mutable_deadline() = o.deadline();
     x.set_sentence("Overdue since " + Format(o.deadline()) + ": " +
                    o.to_organisation() + " has not acted (" + o.rule_id() +
                    "). " + o.sentence());

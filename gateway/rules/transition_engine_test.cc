@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/rules/ledger_view.h"
 #include "gateway/testing/rule_events.h"
 #include "gateway/testing/test_rules.h"
 
@@ -54,7 +55,12 @@ TEST_F(TransitionEngineTest, HandoverEscalatesOnceAfterItsDeadline) {
   ASSERT_EQ(fired.size(), 1u);
   EXPECT_EQ(fired[0].first, "p-1");
   ASSERT_EQ(fired[0].second.escalated.size(), 1u);
-  EXPECT_EQ(fired[0].second.escalated[0].handover_id(), id);
+  const v1::HandoverEscalated& x = fired[0].second.escalated[0];
+  EXPECT_EQ(x.handover_id(), id);
+  EXPECT_EQ(x.rule_id(), d.effects.opened[0].opened().rule_id());
+  EXPECT_EQ(x.to_organisation(),
+            d.effects.opened[0].opened().to_organisation());
+  EXPECT_EQ(Format(x.deadline()), "2026-03-16");
   ASSERT_EQ(fired[0].second.alerts.size(), 1u);
   EXPECT_EQ(fired[0].second.alerts[0].severity, v1::CRITICAL);
   EXPECT_EQ(fired[0].second.alerts[0].handover_id, id);

@@ -34,9 +34,17 @@ std::string Describe(const v1::Envelope& e) {
              h.to_organisation() + ByDeadline(h.has_deadline(), h.deadline()) +
              " (" + h.rule_id() + ")";
     }
-    case v1::Envelope::kHandoverEscalated:
-      return "handover " + e.handover_escalated().handover_id() +
-             " ESCALATED: " + e.handover_escalated().sentence();
+    case v1::Envelope::kHandoverEscalated: {
+      const v1::HandoverEscalated& h = e.handover_escalated();
+      // The alert raised with it carries the whole sentence; the line says
+      // who let which deadline pass. Older records have the sentence only.
+      if (h.rule_id().empty()) {
+        return "handover " + h.handover_id() + " ESCALATED: " + h.sentence();
+      }
+      return "handover " + h.handover_id() +
+             " ESCALATED: " + h.to_organisation() + " did not act by " +
+             FormatDate(h.deadline()) + " (" + h.rule_id() + ")";
+    }
     case v1::Envelope::kHandoverClosed:
       return "handover " + e.handover_closed().handover_id() +
              " closed by log record " +

@@ -38,6 +38,12 @@ TEST(DeliveryTextTest, EachKindReadsAsASentence) {
       {"recipient_sequence: 6 envelope { participant_id: \"p-anna\" "
        "handover_escalated { handover_id: \"h-1\" sentence: \"Overdue.\" } }",
        "#6 p-anna handover h-1 ESCALATED: Overdue."},
+      {"recipient_sequence: 6 envelope { participant_id: \"p-anna\" "
+       "handover_escalated { handover_id: \"h-1\" sentence: \"Overdue.\" "
+       "rule_id: \"income_gap\" to_organisation: \"kommun-orebro\" "
+       "deadline { year: 2026 month: 3 day: 9 } } }",
+       "#6 p-anna handover h-1 ESCALATED: kommun-orebro did not act by "
+       "2026-03-09 (income_gap)"},
       {"recipient_sequence: 7 envelope { participant_id: \"p-anna\" "
        "handover_closed { handover_id: \"h-1\" closed_by_sequence: 41 } }",
        "#7 p-anna handover h-1 closed by log record 41"},
