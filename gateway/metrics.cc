@@ -20,6 +20,14 @@ std::vector<double> AckLatencyBounds() {
           0.05,    0.1,    0.25,  0.5,    1,     2.5,  5};
 }
 
+// A commit is one transaction and its flush: a tenth of a millisecond on a
+// fast disk, and seconds when the disk stalls, which is what operators look
+// for here.
+std::vector<double> CommitSecondsBounds() {
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5};
+}
+
 }  // namespace
 
 Histogram::Histogram(std::vector<double> bounds)
@@ -60,6 +68,7 @@ std::map<std::string, uint64_t> LabelledCounters::Snapshot() const {
 
 PipelineMetrics::PipelineMetrics()
     : commit_batch_size(BatchSizeBounds()),
+      commit_seconds(CommitSecondsBounds()),
       ack_latency_seconds(AckLatencyBounds()) {}
 
 void PipelineMetrics::RunGauges::Set(const LogStore::RunStats& stats) {
@@ -96,6 +105,7 @@ MetricsSnapshot PipelineMetrics::Snapshot(int64_t now_us) const {
   s.log_index_runs = {log_event_runs.Get(), log_participant_runs.Get()};
   s.handovers_escalated = handovers_escalated.load();
   s.commit_batch_size = commit_batch_size.Snapshot();
+  s.commit_seconds = commit_seconds.Snapshot();
   s.ack_latency_seconds = ack_latency_seconds.Snapshot();
   s.ingress_queue_depth = ingress_queue_depth.load();
   s.ingress_refused = refused_queue_full.load();

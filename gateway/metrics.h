@@ -82,6 +82,7 @@ struct MetricsSnapshot {
   uint64_t log_event_key_filter_bytes = 0;
   LogStore::IndexRuns log_index_runs;
   HistogramSnapshot commit_batch_size;
+  HistogramSnapshot commit_seconds;
   HistogramSnapshot ack_latency_seconds;
   uint64_t ingress_queue_depth = 0;
   uint64_t ingress_refused = 0;
@@ -141,6 +142,8 @@ struct PipelineMetrics {
   RunGauges log_participant_runs;
   // Records per successful commit.
   Histogram commit_batch_size;
+  // Wall time of each successful commit: the transaction and its flush.
+  Histogram commit_seconds;
   // From a submission's arrival to its reply being handed to the socket.
   Histogram ack_latency_seconds;
   // Submissions taken off the ingress socket and waiting for the log, as

@@ -14,6 +14,15 @@ std::string Number(double v) {
   return ec == std::errc() ? std::string(buf, end) : "NaN";
 }
 
+// A bucket's bound as Prometheus' own clients write it: "0.0005", not the
+// shorter "5e-04", so that the label reads as the number on a dashboard.
+std::string Bound(double v) {
+  char buf[64];
+  auto [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general);
+  return ec == std::errc() ? std::string(buf, end) : "NaN";
+}
+
 std::string EscapeLabel(const std::string& value) {
   std::string out;
   for (char c : value) {
@@ -68,7 +77,7 @@ class Writer {
                  const HistogramSnapshot& h) {
     Family(name, "histogram", help);
     for (size_t i = 0; i < h.bounds.size(); ++i) {
-      Sample(name + "_bucket", "le=\"" + Number(h.bounds[i]) + "\"",
+      Sample(name + "_bucket", "le=\"" + Bound(h.bounds[i]) + "\"",
              std::to_string(h.cumulative[i]));
     }
     Sample(name + "_bucket", "le=\"+Inf\"", std::to_string(h.count));
@@ -165,6 +174,10 @@ std::string FormatPrometheusText(const MetricsSnapshot& s) {
   w.Histogram("samverkan_commit_batch_size",
               "Log records written per successful group commit.",
               s.commit_batch_size);
+  w.Histogram("samverkan_commit_seconds",
+              "Wall time of each successful group commit: the transaction "
+              "that writes the batch and its flush to disk.",
+              s.commit_seconds);
   w.Histogram("samverkan_ack_latency_seconds",
               "From taking a submission off the socket to handing its reply "
               "back.",

@@ -28,6 +28,7 @@ MetricsSnapshot Example() {
   s.log_index_runs = {{.runs = 12, .merges = 1, .appended = 30, .merged = 40},
                       {.runs = 16, .merges = 2, .appended = 31, .merged = 41}};
   s.commit_batch_size = {{1, 2, 4}, {1, 3, 3}, 4, 10};
+  s.commit_seconds = {{0.0005, 0.005}, {2, 3}, 4, 0.25};
   s.ack_latency_seconds = {{0.001, 0.25}, {0, 2}, 3, 1.5};
   s.ingress_queue_depth = 6;
   s.ingress_refused = 9;
@@ -81,6 +82,10 @@ TEST(FormatPrometheusTextTest, ShowsEverySample) {
            {"samverkan_commit_batch_size_bucket{le=\"+Inf\"} 4\n"},
            {"samverkan_commit_batch_size_sum 10\n"},
            {"samverkan_commit_batch_size_count 4\n"},
+           {"samverkan_commit_seconds_bucket{le=\"0.0005\"} 2\n"},
+           {"samverkan_commit_seconds_bucket{le=\"0.005\"} 3\n"},
+           {"samverkan_commit_seconds_bucket{le=\"+Inf\"} 4\n"},
+           {"samverkan_commit_seconds_sum 0.25\n"},
            {"samverkan_ack_latency_seconds_bucket{le=\"0.001\"} 0\n"},
            {"samverkan_ack_latency_seconds_bucket{le=\"0.25\"} 2\n"},
            {"samverkan_ack_latency_seconds_bucket{le=\"+Inf\"} 3\n"},
@@ -121,6 +126,7 @@ TEST(FormatPrometheusTextTest, EveryFamilyHasHelpAndTypeOnce) {
            {"samverkan_log_index_appended_entries_total", "counter"},
            {"samverkan_log_index_merged_entries_total", "counter"},
            {"samverkan_commit_batch_size", "histogram"},
+           {"samverkan_commit_seconds", "histogram"},
            {"samverkan_ack_latency_seconds", "histogram"},
            {"samverkan_ingress_queue_depth", "gauge"},
            {"samverkan_ingress_refused_total", "counter"},

@@ -95,6 +95,7 @@ TEST_F(PipelineTest, AcceptedEventsGetConsecutiveSequences) {
 TEST_F(PipelineTest, MetricsCountCommitsAndDisclosureDecisions) {
   Open();
   const uint64_t batches_before = metrics_.commit_batch_size.Snapshot().count;
+  const HistogramSnapshot times_before = metrics_.commit_seconds.Snapshot();
   std::vector<Submission> batch;
   for (int i = 0; i < 3; ++i)
     batch.push_back(From(region_, MakeEnvelope("region-orebro")));
@@ -102,6 +103,12 @@ TEST_F(PipelineTest, MetricsCountCommitsAndDisclosureDecisions) {
   HistogramSnapshot sizes = metrics_.commit_batch_size.Snapshot();
   EXPECT_EQ(sizes.count, batches_before + 1);
   EXPECT_EQ(sizes.cumulative.back(), sizes.count);  // 3 fits the buckets
+  // The commit wrote and flushed a file: it took time, well under the top
+  // bucket.
+  HistogramSnapshot times = metrics_.commit_seconds.Snapshot();
+  EXPECT_EQ(times.count, times_before.count + 1);
+  EXPECT_EQ(times.cumulative.back(), times.count);
+  EXPECT_GT(times.sum, times_before.sum);
   EXPECT_FALSE(metrics_.last_commit_failed.load());
 
   std::vector<StoredDisclosure> decisions;
@@ -220,6 +227,9 @@ TEST_F(PipelineTest, FullStoreAnswersRetryLaterAndLosesNothingAcknowledged) {
   }
   ASSERT_TRUE(saw_retry_later);
   EXPECT_GT(metrics_.commit_failures.load(), 0u);
+  // Only commits that succeeded are timed, as only they are sized.
+  EXPECT_EQ(metrics_.commit_seconds.Snapshot().count,
+            metrics_.commit_batch_size.Snapshot().count);
   EXPECT_TRUE(metrics_.last_commit_failed.load());  // /healthz says 503
   std::vector<StoredRecord> records;
   ASSERT_TRUE(store_->Read(kBase + 1, 100000, &records).ok());

@@ -130,6 +130,11 @@ TEST_F(MetricsTest, CountsAcceptedAndRejectedEvents) {
   EXPECT_GE(SampleValue(page, "samverkan_commit_batch_size_count").value_or(0),
             1)
       << page;
+  EXPECT_EQ(SampleValue(page, "samverkan_commit_seconds_count"),
+            SampleValue(page, "samverkan_commit_batch_size_count"))
+      << page;
+  EXPECT_GT(SampleValue(page, "samverkan_commit_seconds_sum").value_or(0), 0)
+      << page;
   EXPECT_EQ(SampleValue(page, "samverkan_commit_failures_total"), 0) << page;
   EXPECT_EQ(SampleValue(page, "samverkan_handovers_open"), 0) << page;
   EXPECT_THAT(page, HasSubstr("# TYPE samverkan_deliveries_total counter\n"));
