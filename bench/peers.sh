@@ -335,6 +335,20 @@ printf 'samverkan events per group commit: 1 client %s, 4 clients %s, maximum %s
   "$(jq -r .gateway_events_per_commit <<<"$S1")" \
   "$(jq -r .gateway_events_per_commit <<<"$S4")" \
   "$(jq -r .gateway_events_per_commit <<<"$SM")"
+# Where a synchronous acknowledgement's time goes: the null gateway's round
+# trip is the transport's share, the gateway's mean commit (its transaction
+# and flush) the disk's; the rest is the stages, the queue and waiting.
+cycle_us() {  # json: microseconds between two commits
+  jq -r 'if .gateway_events_per_s > 0
+         then (.gateway_events_per_commit * 1e6 / .gateway_events_per_s | round)
+         else 0 end' <<<"$1"
+}
+printf 'samverkan commit, mean (one transaction and its flush): 1 client %s us of each %s us round trip (the null gateway'"'"'s: %s us), 4 clients %s us of each %s us between commits (the null gateway'"'"'s round of four: %s us), maximum %s us\n' \
+  "$(jq -r .gateway_commit_mean_us <<<"$S1")" "$(cycle_us "$S1")" \
+  "$(awk -v n="$N1" 'BEGIN { printf "%.0f", n > 0 ? 1e6 / n : 0 }')" \
+  "$(jq -r .gateway_commit_mean_us <<<"$S4")" "$(cycle_us "$S4")" \
+  "$(awk -v n="$N4" 'BEGIN { printf "%.0f", n > 0 ? 4e6 / n : 0 }')" \
+  "$(jq -r .gateway_commit_mean_us <<<"$SM")"
 printf 'payload %s bytes; %s s per peer run; %s samverkan rounds (medians); filesystem %s\n' \
   "$PAYLOAD_BYTES" "$SECONDS_PER_RUN" "$ROUNDS" "$FSTYPE"
 
@@ -349,6 +363,9 @@ jq -cn --argjson g1 "$G1" --argjson g4 "$G4" --argjson gm "$GM" \
   --argjson c1 "$(jq .gateway_events_per_commit <<<"$S1")" \
   --argjson c4 "$(jq .gateway_events_per_commit <<<"$S4")" \
   --argjson cm "$(jq .gateway_events_per_commit <<<"$SM")" \
+  --argjson t1 "$(jq .gateway_commit_mean_us <<<"$S1")" \
+  --argjson t4 "$(jq .gateway_commit_mean_us <<<"$S4")" \
+  --argjson tm "$(jq .gateway_commit_mean_us <<<"$SM")" \
   --argjson n1 "$N1" --argjson n4 "$N4" --argjson nm "$NM" \
   --argjson restart "$RS" --argjson restart_unindexed "$RT" '
   def r(a; b): if b > 0 then (a / b * 100 | round) / 100 else 0 end;
@@ -356,16 +373,16 @@ jq -cn --argjson g1 "$G1" --argjson g4 "$G4" --argjson gm "$GM" \
    samverkan_rounds: $rounds, filesystem: $fs,
    sync1: {samverkan: $g1, redis: $r1, postgres_tps: $p1,
            vs_redis: r($g1; $r1), vs_postgres: r($g1; $p1), met: ($m1 == "yes"),
-           samverkan_events_per_commit: $c1},
+           samverkan_events_per_commit: $c1, samverkan_commit_mean_us: $t1},
    sync4: {samverkan: $g4, redis: $r4, postgres_tps: $p4,
            vs_redis: r($g4; $r4), vs_postgres: r($g4; $p4), met: ($m4 == "yes"),
-           samverkan_events_per_commit: $c4},
+           samverkan_events_per_commit: $c4, samverkan_commit_mean_us: $t4},
    max: {samverkan: $gm, bare_reference: $bare, redis: $rm,
          redis_50x16: $rm50, redis_16x64: $rm16, postgres_rows: $pm,
          postgres_32_clients_tps: $pm32, postgres_16_rows_tx_tps: $pmb,
          vs_bare: r($gm; $bare), vs_redis: r($gm; $rm),
          vs_postgres: r($gm; $pm), met: ($mm == "yes"),
-         samverkan_events_per_commit: $cm},
+         samverkan_events_per_commit: $cm, samverkan_commit_mean_us: $tm},
    null_gateway: {sync1: $n1, sync4: $n4, max: $nm,
                   sync1_vs_redis: r($n1; $r1), sync4_vs_redis: r($n4; $r4),
                   max_vs_bare: r($nm; $bare), max_vs_redis: r($nm; $rm)},

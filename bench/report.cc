@@ -195,6 +195,10 @@ void PrintSummary(std::ostream& out, const BenchOptions& o,
   const double ref_wbytes = med(
       [](const RoundResult& r) { return r.reference_write_bytes_per_event; });
   const double batch = med([](const RoundResult& r) { return r.mean_batch; });
+  const double commit_mean =
+      med([](const RoundResult& r) { return r.commit_mean_us; });
+  const double sync_commit_mean =
+      med([](const RoundResult& r) { return r.sync_commit_mean_us; });
   const double ref_batch =
       med([](const RoundResult& r) { return r.reference_mean_batch; });
   const double null_rate =
@@ -235,6 +239,10 @@ void PrintSummary(std::ostream& out, const BenchOptions& o,
       << Fmt("%.1f", main_cpu) << " pipeline thread, " << Fmt("%.1f", io_cpu)
       << " ZeroMQ I/O thread), " << Fmt("%.0f", wbytes)
       << " bytes written/event, " << Fmt("%.0f", batch) << " events/commit\n"
+      << "  gateway commit  mean " << Fmt("%.0f", commit_mean)
+      << " us in the throughput phase, " << Fmt("%.0f", sync_commit_mean)
+      << " us in the sync phase (one transaction and its flush; the rest of "
+         "an ack is transport, queue and stages)\n"
       << "  reference       " << Fmt("%.0f", ref_wbytes)
       << " bytes written/event, " << Fmt("%.0f", ref_batch)
       << " events/commit\n"
@@ -286,6 +294,8 @@ void PrintSummary(std::ostream& out, const BenchOptions& o,
       << ",\"gateway_write_bytes_per_event\":" << Fmt("%.0f", wbytes)
       << ",\"reference_write_bytes_per_event\":" << Fmt("%.0f", ref_wbytes)
       << ",\"gateway_events_per_commit\":" << Fmt("%.1f", batch)
+      << ",\"gateway_commit_mean_us\":" << Fmt("%.0f", commit_mean)
+      << ",\"sync_commit_mean_us\":" << Fmt("%.0f", sync_commit_mean)
       << ",\"reference_events_per_commit\":" << Fmt("%.1f", ref_batch)
       << ",\"ratio_target_met\":" << (ratio_met ? "true" : "false")
       << ",\"sync_p99_target_met\":" << (sync_met ? "true" : "false")

@@ -19,7 +19,16 @@ namespace {
 struct CommitCounts {
   uint64_t batches = 0;
   uint64_t records = 0;
+  double seconds = 0;  // the commits' wall time, added up
 };
+
+// A commit's mean wall time between two stats queries, in microseconds.
+double MeanCommitUs(const CommitCounts& before, const CommitCounts& after) {
+  const uint64_t batches = after.batches - before.batches;
+  return batches == 0 ? 0
+                      : (after.seconds - before.seconds) * 1e6 /
+                            static_cast<double>(batches);
+}
 
 StatusOr<CommitCounts> QueryCommitCounts(transport::TransportContext& context,
                                          const client::GatewayAddress& address,
@@ -33,7 +42,8 @@ StatusOr<CommitCounts> QueryCommitCounts(transport::TransportContext& context,
   if (!reply.ok()) return reply.status();
   if (!reply->has_stats()) return InternalError("stats query failed");
   return CommitCounts{reply->stats().batches_committed(),
-                      reply->stats().head_sequence()};
+                      reply->stats().head_sequence(),
+                      reply->stats().commit_seconds_total()};
 }
 
 // `last_pause`: the think time of the last publisher only.
@@ -52,10 +62,11 @@ std::vector<PublisherLoad> PublisherLoads(
   return loads;
 }
 
-Status RunSyncPhase(transport::TransportContext& context,
-                    const client::GatewayAddress& address,
-                    const Workspace& workspace, const Corpus& corpus,
-                    const BenchOptions& options, LatencySummary& out) {
+// The synchronous publisher against any server, the null gateway too.
+Status RunSyncLoad(transport::TransportContext& context,
+                   const client::GatewayAddress& address,
+                   const Workspace& workspace, const Corpus& corpus,
+                   const BenchOptions& options, LatencySummary& out) {
   PublisherLoad one;
   one.keypair = workspace.publishers()[0].keypair;
   one.warmup_envelope = corpus.sync.front();
@@ -65,6 +76,25 @@ Status RunSyncPhase(transport::TransportContext& context,
                              std::chrono::seconds(options.reply_timeout_s));
   if (!sync.ok()) return sync.status();
   out = Summarize(std::move(sync->latencies_ns));
+  return OkStatus();
+}
+
+// The synchronous publisher against the gateway, and what the gateway's
+// commits took meanwhile.
+Status RunSyncPhase(transport::TransportContext& context,
+                    const client::GatewayAddress& address,
+                    const Workspace& workspace, const Corpus& corpus,
+                    const BenchOptions& options, RoundResult& out) {
+  auto before = QueryCommitCounts(context, address, workspace.operator_key());
+  if (!before.ok()) return before.status();
+  if (Status s = RunSyncLoad(context, address, workspace, corpus, options,
+                             out.sync_ack);
+      !s.ok()) {
+    return s;
+  }
+  auto after = QueryCommitCounts(context, address, workspace.operator_key());
+  if (!after.ok()) return after.status();
+  out.sync_commit_mean_us = MeanCommitUs(*before, *after);
   return OkStatus();
 }
 
@@ -95,8 +125,8 @@ Status RunOurs(const BenchOptions& options, const Workspace& workspace,
   }
 
   if (options.sync_on_fresh_log) {
-    if (Status s = RunSyncPhase(context, address, workspace, corpus, options,
-                                out.sync_ack);
+    if (Status s =
+            RunSyncPhase(context, address, workspace, corpus, options, out);
         !s.ok()) {
       return s;
     }
@@ -159,10 +189,11 @@ Status RunOurs(const BenchOptions& options, const Workspace& workspace,
   if (batches > 0) {
     out.mean_batch = static_cast<double>(logged) / static_cast<double>(batches);
   }
+  out.commit_mean_us = MeanCommitUs(*commits_before, *commits_after);
 
   if (!options.sync_on_fresh_log) {
-    if (Status s = RunSyncPhase(context, address, workspace, corpus, options,
-                                out.sync_ack);
+    if (Status s =
+            RunSyncPhase(context, address, workspace, corpus, options, out);
         !s.ok()) {
       return s;
     }
@@ -187,8 +218,8 @@ Status RunNull(const BenchOptions& options, const Workspace& workspace,
       options.window, std::chrono::seconds(options.reply_timeout_s));
   if (!load.ok()) return load.status();
   out.null_events_per_s = static_cast<double>(load->accepted) / load->seconds;
-  return RunSyncPhase(context, address, workspace, corpus, options,
-                      out.null_sync_ack);
+  return RunSyncLoad(context, address, workspace, corpus, options,
+                     out.null_sync_ack);
 }
 
 Status RunReference(const BenchOptions& options, const Workspace& workspace,

@@ -48,6 +48,10 @@ struct RoundResult {
   double client_zmq_io_cpu_us_per_event = 0;
   double gateway_write_bytes_per_event = 0;
   double mean_batch = 0;  // submissions per group commit (gateway stats)
+  // A group commit's mean wall time (its transaction and flush), in the
+  // throughput phase and in the synchronous one (gateway stats).
+  double commit_mean_us = 0;
+  double sync_commit_mean_us = 0;
   // The bare reference.
   double reference_events_per_s = 0;
   double reference_mean_batch = 0;

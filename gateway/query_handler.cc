@@ -91,6 +91,7 @@ v1::QueryReply QueryHandler::Stats() {
   for (const auto& r : *rejections) *stats->add_rejections() = r;
   const uint64_t batches = metrics_->batches_committed.load();
   stats->set_batches_committed(batches);
+  stats->set_commit_seconds_total(metrics_->commit_seconds.Snapshot().sum);
   stats->set_mean_batch_size(
       batches ? static_cast<double>(metrics_->records_committed.load()) /
                     static_cast<double>(batches)

@@ -100,6 +100,10 @@ TEST_F(QueryHandlerTest, StatsCountEventsAndRejections) {
   EXPECT_EQ(reply.stats().rejections(0).code(), v1::SOURCE_MISMATCH);
   EXPECT_EQ(reply.stats().rejections(0).count(), 2u);
   EXPECT_EQ(reply.stats().batches_committed(), 2u);
+  // Both commits were timed; their times add up to the histogram's sum.
+  EXPECT_GT(reply.stats().commit_seconds_total(), 0);
+  EXPECT_EQ(reply.stats().commit_seconds_total(),
+            metrics_.commit_seconds.Snapshot().sum);
 }
 
 TEST_F(QueryHandlerTest, VerifyWalksSlices) {

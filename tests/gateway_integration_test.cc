@@ -540,6 +540,13 @@ TEST_F(GatewayIntegrationTest, OperatorCliShowsMetadataButNeverPayloads) {
   EXPECT_TRUE(HasLine(stats->out, {"log", "head:", head})) << stats->out;
   EXPECT_TRUE(HasLine(stats->out, {"MALFORMED", "1"})) << stats->out;
   EXPECT_TRUE(HasLine(stats->out, {"NOT_AUTHORISED", "1"})) << stats->out;
+  // Every commit was timed with its flush: a mean time above zero.
+  const size_t each = stats->out.find(" ms each) since start");
+  const size_t from = stats->out.rfind("records, ", each);
+  ASSERT_NE(each, std::string::npos) << stats->out;
+  ASSERT_NE(from, std::string::npos) << stats->out;
+  EXPECT_GT(std::stod(stats->out.substr(from + 9, each - from - 9)), 0)
+      << stats->out;
   EXPECT_THAT(stats->out, Not(HasSubstr("TOO_LARGE")));
 
   auto tail = gateway_->RunOperator(kOperator, {"tail"});

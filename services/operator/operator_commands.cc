@@ -94,7 +94,11 @@ int Stats(client::QueryClient& client, const OutputOptions& options,
       << "head hash:         " << s.head_hash_hex() << "\n"
       << "batches committed: " << s.batches_committed() << " (mean "
       << std::fixed << std::setprecision(1) << s.mean_batch_size()
-      << " records) since start\n";
+      << " records, " << std::setprecision(2)
+      << (s.batches_committed() ? s.commit_seconds_total() * 1e3 /
+                                      static_cast<double>(s.batches_committed())
+                                : 0.0)
+      << " ms each) since start\n";
   if (s.has_last_commit_at()) {
     out << "last commit:       " << TimeUtil::ToString(s.last_commit_at())
         << "\n";
