@@ -345,9 +345,9 @@ cycle_us() {  # json: microseconds between two commits
 }
 printf 'samverkan commit, mean (one transaction and its flush): 1 client %s us of each %s us round trip (the null gateway'"'"'s: %s us), 4 clients %s us of each %s us between commits (the null gateway'"'"'s round of four: %s us), maximum %s us\n' \
   "$(jq -r .gateway_commit_mean_us <<<"$S1")" "$(cycle_us "$S1")" \
-  "$(awk -v n="$N1" 'BEGIN { printf "%.0f", n > 0 ? 1e6 / n : 0 }')" \
+  "$(awk -v n="$N1" 'BEGIN { printf "%.0f", (n > 0 ? 1e6 / n : 0) }')" \
   "$(jq -r .gateway_commit_mean_us <<<"$S4")" "$(cycle_us "$S4")" \
-  "$(awk -v n="$N4" 'BEGIN { printf "%.0f", n > 0 ? 4e6 / n : 0 }')" \
+  "$(awk -v n="$N4" 'BEGIN { printf "%.0f", (n > 0 ? 4e6 / n : 0) }')" \
   "$(jq -r .gateway_commit_mean_us <<<"$SM")"
 printf 'payload %s bytes; %s s per peer run; %s samverkan rounds (medians); filesystem %s\n' \
   "$PAYLOAD_BYTES" "$SECONDS_PER_RUN" "$ROUNDS" "$FSTYPE"
