@@ -83,7 +83,10 @@ void RuleRecordWriter::Write(const RuleEffects& effects,
     const size_t i = AppendRecord(
         e, participant, DerivedId("gw-", closed.handover_id(), "closed"),
         now_us, batch);
-    Deliver(i, batch->records[i].body, participant, source, {}, batch);
+    // The party that had to act hears of its handover's whole course, as
+    // the coordinator does.
+    Deliver(i, batch->records[i].body, participant, source,
+            {closed.to_organisation()}, batch);
   }
   for (const v1::LedgerHandover& h : effects.opened) {
     v1::Envelope e;
@@ -100,7 +103,8 @@ void RuleRecordWriter::Write(const RuleEffects& effects,
     const size_t i = AppendRecord(
         e, participant, DerivedId("gw-", x.handover_id(), "escalated"), now_us,
         batch);
-    Deliver(i, batch->records[i].body, participant, source, {}, batch);
+    Deliver(i, batch->records[i].body, participant, source,
+            {x.to_organisation()}, batch);
   }
   for (size_t n = 0; n < effects.alerts.size(); ++n) {
     const RaisedAlert& a = effects.alerts[n];

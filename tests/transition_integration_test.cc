@@ -94,6 +94,19 @@ class TransitionIntegrationTest : public ::testing::Test {
 
   // Consent for the whole plan, then the plan, coordinated by the
   // municipality, for a participant born in June 2000 (25 in 2026).
+  // Case 3's facts: aktivitetsersättning paid, then a job from 2026-04-01
+  // with no vilande decision (a handover to FK, due 2026-03-31).
+  void StartJobOnAktivitetsersattning(const std::string& participant) {
+    Accept(kFk,
+           "aktivitetsersattning_granted { grade_percent: 100 period { start "
+           "@2026-01-01 end @2028-12-31 } reason: REDUCED_WORK_CAPACITY }",
+           participant);
+    Accept(kAf,
+           "employment_started { employment_id: \"job-1\" form: REGULAR "
+           "occupation_rate_percent: 50 start_date @2026-04-01 }",
+           participant);
+  }
+
   void OpenPlan(
       const std::string& participant,
       const std::string& consent_provisions = "provisions { type: PERMIT }") {
@@ -275,14 +288,7 @@ TEST_F(TransitionIntegrationTest, JobOnAktivitetsersattningNeedsVilande) {
   OpenPlan(p);
   auto coordinator = Alerts(kKommun);
   auto fk = Alerts(kFk);
-  Accept(kFk,
-         "aktivitetsersattning_granted { grade_percent: 100 period { start "
-         "@2026-01-01 end @2028-12-31 } reason: REDUCED_WORK_CAPACITY }",
-         p);
-  Accept(kAf,
-         "employment_started { employment_id: \"job-1\" form: REGULAR "
-         "occupation_rate_percent: 50 start_date @2026-04-01 }",
-         p);
+  StartJobOnAktivitetsersattning(p);
   v1::Envelope alert =
       AwaitRecord(*coordinator, AlertFor("work_without_vilande"));
   EXPECT_NE(alert.alert().sentence().find("starts on 2026-04-01"),
@@ -312,6 +318,36 @@ TEST_F(TransitionIntegrationTest, JobOnAktivitetsersattningNeedsVilande) {
   ASSERT_TRUE(gateway_->SetClock("2026-04-02").ok());
   Accept(kRegion, "health_improved { observed_on @2026-03-02 }", p);
   EXPECT_EQ(AlertsDeliveredTo(kCoordinatorAlerts), before);
+}
+
+// The organisation a handover is to hears of its whole course: opened,
+// escalated when its deadline passes, and closed by its own decision, so its
+// case workers can settle the to-do.
+TEST_F(TransitionIntegrationTest, HandoverCourseReachesTheOrganisationToAct) {
+  const std::string p = "p-3112";
+  OpenPlan(p);
+  auto fk = Alerts(kFk);
+  StartJobOnAktivitetsersattning(p);
+  v1::Envelope opened = AwaitRecord(
+      *fk, [](const v1::Envelope& e) { return e.has_handover_opened(); });
+  const std::string handover = opened.handover_opened().handover_id();
+
+  ASSERT_TRUE(gateway_->SetClock("2026-04-02").ok());
+  v1::Envelope escalated = AwaitRecord(
+      *fk, [](const v1::Envelope& e) { return e.has_handover_escalated(); });
+  EXPECT_EQ(escalated.handover_escalated().handover_id(), handover);
+  EXPECT_EQ(escalated.handover_escalated().to_organisation(), kFk);
+
+  const uint64_t granted =
+      Accept(kFk,
+             "vilande_granted { benefit: DORMANT_AKTIVITETSERSATTNING period { "
+             "start @2026-04-01 end @2027-03-31 } }",
+             p);
+  v1::Envelope closed = AwaitRecord(
+      *fk, [](const v1::Envelope& e) { return e.has_handover_closed(); });
+  EXPECT_EQ(closed.handover_closed().handover_id(), handover);
+  EXPECT_EQ(closed.handover_closed().closed_by_sequence(), granted);
+  EXPECT_EQ(closed.handover_closed().to_organisation(), kFk);
 }
 
 // The coordinator always gets the alert; another party only where the

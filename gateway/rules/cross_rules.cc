@@ -89,6 +89,7 @@ class EventEvaluator {
       v1::HandoverClosed& c = w_.effects().closed.emplace_back();
       c.set_handover_id(it->opened().handover_id());
       c.set_closed_by_sequence(seq_);
+      c.set_to_organisation(it->opened().to_organisation());
       it = list->erase(it);
     }
   }

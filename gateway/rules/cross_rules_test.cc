@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 #include "gateway/rules/transition_engine.h"
 #include "gateway/testing/rule_events.h"
@@ -243,6 +245,11 @@ TEST(CrossRulesTest, OneRowPerRule) {
       engine.Apply(ledgers, e, sequence++, kRuleToday);
     }
     ASSERT_FALSE(engine.Check(ledgers, row.event));
+    std::map<std::string, std::string> open_to;  // handover id -> organisation
+    for (const v1::LedgerHandover& h :
+         ledgers.Get(row.event.participant_id()).handovers()) {
+      open_to[h.opened().handover_id()] = h.opened().to_organisation();
+    }
     TransitionEngine::Decision d =
         engine.Apply(ledgers, row.event, sequence, kRuleToday);
     EXPECT_EQ(Ids(d.effects), row.alerts);
@@ -250,6 +257,10 @@ TEST(CrossRulesTest, OneRowPerRule) {
     EXPECT_EQ(d.effects.closed.size(), row.closed);
     for (const v1::HandoverClosed& c : d.effects.closed) {
       EXPECT_EQ(c.closed_by_sequence(), sequence);
+      // Whose handover it was, so that organisation hears of the closing.
+      ASSERT_TRUE(open_to.count(c.handover_id())) << c.handover_id();
+      EXPECT_EQ(c.to_organisation(), open_to[c.handover_id()]);
+      EXPECT_FALSE(c.to_organisation().empty());
     }
     if (!d.effects.alerts.empty()) {
       const RaisedAlert& a = d.effects.alerts.front();

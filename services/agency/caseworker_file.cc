@@ -14,10 +14,19 @@ std::string StreamName(v1::DeliveryStream stream) {
   return stream == v1::DELIVERY_STREAM_ALERTS ? "alerts" : "events";
 }
 
+std::string HandoverIdOf(const v1::Envelope& e) {
+  if (e.has_handover_opened()) return e.handover_opened().handover_id();
+  if (e.has_handover_escalated()) return e.handover_escalated().handover_id();
+  if (e.has_handover_closed()) return e.handover_closed().handover_id();
+  if (e.has_alert()) return e.alert().handover_id();
+  return "";
+}
+
 std::string CaseworkerLine(v1::DeliveryStream stream,
                            const v1::Delivery& delivery,
                            const std::string& action) {
   const v1::Envelope& e = delivery.envelope();
+  const std::string handover = HandoverIdOf(e);
   return "{\"stream\":" + JsonQuote(StreamName(stream)) +
          ",\"recipient_sequence\":" +
          std::to_string(delivery.recipient_sequence()) +
@@ -25,6 +34,7 @@ std::string CaseworkerLine(v1::DeliveryStream stream,
          ",\"participant_id\":" + JsonQuote(e.participant_id()) +
          ",\"event\":" + JsonQuote(PayloadTypeName(e)) +
          ",\"from\":" + JsonQuote(e.source_organisation()) +
+         (handover.empty() ? "" : ",\"handover_id\":" + JsonQuote(handover)) +
          ",\"to_do\":" + (action.empty() ? "false" : "true") +
          ",\"action\":" + JsonQuote(action.empty() ? kForInformation : action) +
          ",\"summary\":" + JsonQuote(inbox::DescribeDelivery(delivery)) + "}";

@@ -43,13 +43,18 @@ class CaseworkerFile {
   std::map<v1::DeliveryStream, uint64_t> last_;
 };
 
+// The handover a delivery is about (opened, escalated, closed, or an alert
+// raised with it), or "": the "handover_id" field of a line, by which a
+// to-do is settled once a line with the same id's "handover_closed" follows.
+std::string HandoverIdOf(const v1::Envelope& e);
+
 // "events" or "alerts": the "stream" field of a line.
 std::string StreamName(v1::DeliveryStream stream);
 
-// One line (no newline), e.g. {"stream":"events","recipient_sequence":4,
+// One line (no newline), e.g. {"stream":"alerts","recipient_sequence":4,
 // "log_sequence":17,"participant_id":"p-anna","event":"handover_opened",
-// "from":"kommun-orebro","to_do":true,"action":"A vilande decision ...",
-// "summary":"#4 p-anna handover ..."}.
+// "from":"samverkan-gateway","handover_id":"ho-…","to_do":true,
+// "action":"A vilande decision ...","summary":"#4 p-anna handover ..."}.
 std::string CaseworkerLine(v1::DeliveryStream stream,
                            const v1::Delivery& delivery,
                            const std::string& action);

@@ -65,5 +65,32 @@ TEST(CaseworkerFileTest, LineCarriesWhatACaseWorkerNeeds) {
             0u);
 }
 
+// A to-do about a handover names it, and so does the handover's closing, so
+// that a reader can tell what is settled; other lines carry no id.
+TEST(CaseworkerFileTest, HandoverLinesNameTheirHandover) {
+  v1::Delivery opened = Numbered(8);
+  opened.mutable_envelope()->mutable_handover_opened()->set_handover_id("ho-1");
+  v1::Delivery alert = Numbered(9);
+  alert.mutable_envelope()->mutable_alert()->set_handover_id("ho-1");
+  v1::Delivery escalated = Numbered(10);
+  escalated.mutable_envelope()->mutable_handover_escalated()->set_handover_id(
+      "ho-1");
+  v1::Delivery closed = Numbered(11);
+  closed.mutable_envelope()->mutable_handover_closed()->set_handover_id("ho-1");
+  v1::Delivery other_alert = Numbered(12);
+  other_alert.mutable_envelope()->mutable_alert()->set_rule_id(
+      "sgi_endangered");
+  for (const v1::Delivery* d : {&opened, &alert, &escalated, &closed}) {
+    const std::string line =
+        CaseworkerLine(v1::DELIVERY_STREAM_ALERTS, *d, "Act.");
+    EXPECT_NE(line.find(",\"handover_id\":\"ho-1\",\"to_do\":"),
+              std::string::npos)
+        << line;
+  }
+  EXPECT_EQ(CaseworkerLine(v1::DELIVERY_STREAM_ALERTS, other_alert, "Act.")
+                .find("handover_id"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace samverkan::agency
