@@ -168,7 +168,7 @@ for org in kommun-orebro region-orebro arbetsformedlingen forsakringskassan; do
   dir="agencies/${service[$org]}"
   wait_for '[ "$(lines '"$dir"'/caseworker.jsonl)" -gt 0 ]' || true
   printf '%-20s %3s deliveries, %s\n' "$org" "$(lines "$dir/caseworker.jsonl")" \
-    "$(jq -rs "$settled"' | "\(length) to do, \(map(select(settled($closed))) | length) of them done since"' \
+    "$(jq -rs "$settled"' | if length == 0 then "nothing to do" else "\(length) to do, \(map(select(settled($closed))) | length) of them done since" end' \
       "$dir/caseworker.jsonl")"
   jq -rs "$settled"' | .[] | "    \(if settled($closed) then "DONE " else "TO DO" end)  \(.action)"' \
     "$dir/caseworker.jsonl" | cut -c1-200
