@@ -44,8 +44,8 @@ class CaseworkerFile {
 };
 
 // The handover a delivery is about (opened, escalated, closed, or an alert
-// raised with it), or "": the "handover_id" field of a line, by which a
-// to-do is settled once a line with the same id's "handover_closed" follows.
+// raised with it), or "": the "handover_id" field of a line. A to-do with an
+// id is settled by a later "handover_closed" line with the same id.
 std::string HandoverIdOf(const v1::Envelope& e);
 
 // "events" or "alerts": the "stream" field of a line.
