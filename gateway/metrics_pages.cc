@@ -7,21 +7,21 @@
 namespace samverkan::gateway {
 namespace {
 
-// Shortest text that reads back as the same double: "1", "0.25", "1e-05".
-std::string Number(double v) {
+// Shortest text that reads back as the same double, in the given format
+// (none: whichever is shorter).
+template <typename... Format>
+std::string Chars(double v, Format... format) {
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, format...);
   return ec == std::errc() ? std::string(buf, end) : "NaN";
 }
 
+// A sample's value: "1", "0.25", "1e-05".
+std::string Number(double v) { return Chars(v); }
+
 // A bucket's bound as Prometheus' own clients write it: "0.0005", not the
 // shorter "5e-04", so that the label reads as the number on a dashboard.
-std::string Bound(double v) {
-  char buf[64];
-  auto [end, ec] =
-      std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general);
-  return ec == std::errc() ? std::string(buf, end) : "NaN";
-}
+std::string Bound(double v) { return Chars(v, std::chars_format::general); }
 
 std::string EscapeLabel(const std::string& value) {
   std::string out;

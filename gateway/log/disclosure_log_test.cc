@@ -32,6 +32,14 @@ Disclosure Decide(size_t index, const std::string& recipient, bool delivered) {
   return d;
 }
 
+// One record with one decision delivered to "kommun".
+Batch DeliveredToKommun(int record) {
+  Batch batch;
+  batch.records.push_back(MakeRecord(record));
+  batch.disclosures = {Decide(0, "kommun", true)};
+  return batch;
+}
+
 TEST(DisclosuresTest, RecipientSequencesAreConsecutivePerRecipient) {
   TempDir dir;
   auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
@@ -44,9 +52,7 @@ TEST(DisclosuresTest, RecipientSequencesAreConsecutivePerRecipient) {
   ASSERT_TRUE((*store)->Append(batch, 7, &assigned).ok());
   EXPECT_EQ(assigned, (std::vector<uint64_t>{1, 0, 2, 1}));
 
-  Batch next;
-  next.records.push_back(MakeRecord(3));
-  next.disclosures = {Decide(0, "kommun", true)};
+  Batch next = DeliveredToKommun(3);
   ASSERT_TRUE((*store)->Append(next, 8, &assigned).ok());
   EXPECT_EQ(assigned, (std::vector<uint64_t>{3}));
 
@@ -152,20 +158,14 @@ TEST(DisclosuresTest, NumberingSurvivesRestartAndFailedBatches) {
   TempDir dir;
   {
     auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
-    Batch batch;
-    batch.records.push_back(MakeRecord(1));
-    batch.disclosures = {Decide(0, "kommun", true)};
+    Batch batch = DeliveredToKommun(1);
     ASSERT_TRUE((*store)->Append(batch, 1).ok());
     // A failing batch (duplicate event id) must not consume a number.
-    Batch bad;
-    bad.records.push_back(MakeRecord(1));
-    bad.disclosures = {Decide(0, "kommun", true)};
+    Batch bad = DeliveredToKommun(1);
     ASSERT_FALSE((*store)->Append(bad, 2).ok());
   }
   auto store = SqliteLogStore::Open(dir.File("log.sqlite"));
-  Batch batch;
-  batch.records.push_back(MakeRecord(2));
-  batch.disclosures = {Decide(0, "kommun", true)};
+  Batch batch = DeliveredToKommun(2);
   std::vector<uint64_t> assigned;
   ASSERT_TRUE((*store)->Append(batch, 3, &assigned).ok());
   EXPECT_EQ(assigned, (std::vector<uint64_t>{2}));
@@ -177,25 +177,19 @@ TEST(DisclosuresTest, BatchFailingAfterItsDecisionsWereNumberedLeavesNoHole) {
   options.max_page_count = 64;  // 256 KiB
   auto store = SqliteLogStore::Open(dir.File("log.sqlite"), options);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  Batch first;
-  first.records.push_back(MakeRecord(1));
-  first.disclosures = {Decide(0, "kommun", true)};
+  Batch first = DeliveredToKommun(1);
   ASSERT_TRUE((*store)->Append(first, 1).ok());
 
   // Its decision is numbered 2 before its ledger change (more than the
   // file may hold) fails the batch.
-  Batch failing;
-  failing.records.push_back(MakeRecord(2));
-  failing.disclosures = {Decide(0, "kommun", true)};
+  Batch failing = DeliveredToKommun(2);
   failing.projections.push_back({"ledger:p-1", 2, std::string(400000, 'x')});
   auto failed = (*store)->Append(failing, 2);
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), StatusCode::kResourceExhausted)
       << failed.status().ToString();
 
-  Batch next;
-  next.records.push_back(MakeRecord(3));
-  next.disclosures = {Decide(0, "kommun", true)};
+  Batch next = DeliveredToKommun(3);
   std::vector<uint64_t> assigned;
   ASSERT_TRUE((*store)->Append(next, 3, &assigned).ok());
   EXPECT_EQ(assigned, (std::vector<uint64_t>{2}));
